@@ -1,0 +1,575 @@
+"""The editors' admin: fast entry of new records, drafts a reviewer publishes, full history.
+
+- Every record admin keeps its history (SimpleHistoryAdmin): who changed what, when,
+  and a form to restore an earlier version.
+- Editors write drafts; only holders of ``publish_<model>`` (Reviewers) may set
+  ``is_published``, through the field or the Publish / Unpublish actions.
+- Citations and aliases hang off one nullable foreign key per kind of record, so
+  each record admin gets its own inline per target (``fk_name``).
+- Deleting is refused while other records link to the record (``PROTECT``), and
+  also while it would take other cited records with it (a figure reported about an
+  agreement cascades with the agreement at the database level; the admin refuses).
+  A record's own citations and aliases go with it: they describe nothing else, and
+  their history keeps a copy. Sources they quote are protected.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import NestedObjects
+from django.contrib.auth import get_permission_codename
+from django.core.exceptions import ValidationError
+from django.db import router
+from django.db.models import CheckConstraint, Count, Q, TextField, UniqueConstraint
+from django.forms.models import InlineForeignKeyField
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import models
+
+admin.site.site_header = _("SME Globalization Initiatives Portal: editors")
+admin.site.site_title = _("Portal editors")
+admin.site.index_title = _("Records")
+
+PUBLICATION_FIELDS = ("is_published", "published_at")
+SHORT_TEXT = forms.Textarea(attrs={"rows": 2, "cols": 60})
+
+
+# Inlines ----------------------------------------------------------------------------
+
+# Plain words for the unique constraints whose default message only names the constraint.
+CONSTRAINT_MESSAGES = {
+    "citation_unique_quote_per_": _("This record already cites that quote from that source."),
+    "alias_unique_name_per_": _("This record already has that name in that language."),
+    "meeting_participant_unique_": _("They are already listed as taking part in this meeting."),
+    "agreement_party_once_per_agreement": _("This ministry is already a party to the agreement."),
+    "agreement_relation_unique": _("This relation between the agreements is already recorded."),
+    "support_action_unique_order": _("Another supporting action already has that number."),
+    "post_unique_title_per_person": _("This person already has a post with that title."),
+}
+
+
+def constraint_fields(constraint) -> set[str]:
+    if isinstance(constraint, UniqueConstraint):
+        return set(constraint.fields)
+    if isinstance(constraint, CheckConstraint):
+        return set(Q(constraint.condition).referenced_base_fields)
+    return set()
+
+
+class InlineForm(forms.ModelForm):
+    """An inline form that also checks the constraints involving its parent record.
+
+    Django leaves the parent's key out of an inline form's model validation, so a
+    relation from an agreement to itself, or a quote cited twice, would otherwise
+    reach the database and fail there with a server error.
+    """
+
+    def _post_clean(self):
+        super()._post_clean()
+        parent_keys = {
+            name for name, field in self.fields.items() if isinstance(field, InlineForeignKeyField)
+        }
+        exclude = self._get_validation_exclusions() - parent_keys
+        for constraint in self.instance._meta.constraints:
+            if not parent_keys & constraint_fields(constraint):
+                continue
+            try:
+                constraint.validate(type(self.instance), self.instance, exclude=exclude)
+            except ValidationError as error:
+                plain = next(
+                    (m for n, m in CONSTRAINT_MESSAGES.items() if constraint.name.startswith(n)),
+                    None,
+                )
+                self.add_error(None, plain or error)
+
+
+class CitationForm(InlineForm):
+    class Meta:
+        model = models.Citation
+        fields = ("source", "quote", "supports")
+        error_messages = {
+            "source": {"required": _("Say which source the quote comes from.")},
+            "quote": {"required": _("A citation needs a quote from its source.")},
+        }
+
+
+class CitationInline(admin.TabularInline):
+    model = models.Citation
+    form = CitationForm
+    fields = ("source", "quote", "supports")
+    autocomplete_fields = ("source",)
+    formfield_overrides = {TextField: {"widget": SHORT_TEXT}}
+    extra = 1
+    verbose_name = _("source citation")
+    verbose_name_plural = _("source citations (a word-for-word quote for each fact)")
+
+
+class AliasInline(admin.TabularInline):
+    model = models.Alias
+    form = InlineForm
+    fields = (
+        "name",
+        "language",
+        "kind",
+        "used_from",
+        "used_from_precision",
+        "used_to",
+        "used_to_precision",
+    )
+    extra = 0
+    verbose_name_plural = _("other names (aliases)")
+
+
+def inline_for_target(base: type[admin.TabularInline], fk_name: str) -> type:
+    """The citation or alias inline for one kind of record: the row's FK to it is fk_name."""
+    name = f"{base.model.__name__}For{fk_name.title().replace('_', '')}Inline"
+    return type(name, (base,), {"fk_name": fk_name})
+
+
+def attached_inlines(fk_name: str) -> list[type]:
+    """Citation and, where the record can have other names, alias inlines."""
+    inlines = [inline_for_target(CitationInline, fk_name)]
+    if fk_name in {name for name, _model in models.NAMEABLE}:
+        inlines.append(inline_for_target(AliasInline, fk_name))
+    return inlines
+
+
+class AgreementPartyInline(admin.TabularInline):
+    model = models.AgreementParty
+    form = InlineForm
+    fields = ("ministry", "signatory", "signatory_title", "order")
+    autocomplete_fields = ("ministry", "signatory")
+    extra = 2
+    verbose_name_plural = _("parties (who signed, and their title at the time)")
+
+
+class AgreementRelationInline(admin.TabularInline):
+    model = models.AgreementRelation
+    form = InlineForm
+    fk_name = "from_agreement"
+    fields = ("kind", "to_agreement", "note")
+    autocomplete_fields = ("to_agreement",)
+    formfield_overrides = {TextField: {"widget": SHORT_TEXT}}
+    extra = 0
+    verbose_name_plural = _("relations to other agreements (this agreement … that one)")
+
+
+class CouncilMemberInline(admin.TabularInline):
+    model = models.Council.members.through
+    autocomplete_fields = ("organization",)
+    extra = 0
+    verbose_name = _("member organization")
+    verbose_name_plural = _("member organizations")
+
+
+class MeetingParticipantInline(admin.TabularInline):
+    model = models.MeetingParticipant
+    form = InlineForm
+    fields = ("person", "organization", "ministry", "role", "attendance", "order")
+    autocomplete_fields = ("person", "organization", "ministry")
+    extra = 0
+
+
+class SupportActionInline(admin.TabularInline):
+    model = models.SupportAction
+    form = InlineForm
+    fields = ("order", "organization", "actor", "action")
+    autocomplete_fields = ("organization",)
+    formfield_overrides = {TextField: {"widget": SHORT_TEXT}}
+    extra = 1
+
+
+class PostInline(admin.TabularInline):
+    model = models.Post
+    form = InlineForm
+    fields = (
+        "title",
+        "ministry",
+        "organization",
+        "held_from",
+        "held_from_precision",
+        "held_to",
+        "held_to_precision",
+        "seen_on",
+        "seen_on_precision",
+    )
+    autocomplete_fields = ("ministry", "organization")
+    extra = 0
+
+
+# Records ----------------------------------------------------------------------------
+
+
+class KeepsCitedRecords:
+    """Refuses a deletion that would take other records with it, as PROTECT does for links.
+
+    A reported figure (Metric) is deleted by the database along with the agreement,
+    council or country it describes; the admin lists it as protected instead.
+    """
+
+    def get_deleted_objects(self, objs, request):
+        to_delete, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        return to_delete, model_count, perms_needed, [*protected, *self._cascaded_records(objs)]
+
+    def _cascaded_records(self, objs) -> list[str]:
+        """Other records (e.g. reported figures) the database would delete along with objs."""
+        objs = list(objs)
+        if not objs:
+            return []
+        collector = NestedObjects(using=router.db_for_write(self.model))
+        collector.collect(objs)
+        deleted_keys = {(type(obj), obj.pk) for obj in objs}
+        return [
+            self._admin_link(record)
+            for model, instances in collector.data.items()
+            if issubclass(model, models.Record)
+            for record in instances
+            if (model, record.pk) not in deleted_keys
+        ]
+
+    def _admin_link(self, obj) -> str:
+        label = f"{capfirst(obj._meta.verbose_name)}: {obj}"
+        try:
+            url = reverse(
+                f"{self.admin_site.name}:{obj._meta.app_label}_{obj._meta.model_name}_change",
+                args=[obj.pk],
+            )
+        except NoReverseMatch:
+            return label
+        return format_html('{}: <a href="{}">{}</a>', capfirst(obj._meta.verbose_name), url, obj)
+
+
+@admin.display(description=_("published"), boolean=True, ordering="is_published")
+def published(record):
+    return record.is_published
+
+
+class RecordAdmin(KeepsCitedRecords, SimpleHistoryAdmin):
+    """What every record's admin shares: publication, search by alias, deletion rules."""
+
+    list_display = ("name", published, "updated_at")
+    list_filter = ("is_published",)
+    search_fields = ("name", "name_ko", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+    readonly_fields = ("published_at", "updated_at")
+    actions = ("publish", "unpublish")
+    history_list_display = ("is_published",)
+    # The target FK on Citation / Alias; set per admin below.
+    target_name = ""
+
+    def get_inlines(self, request, obj):
+        if not self.target_name:
+            return list(self.inlines)
+        return [*self.inlines, *attached_inlines(self.target_name)]
+
+    def get_search_fields(self, request):
+        fields = list(super().get_search_fields(request))
+        if self.target_name in {name for name, _model in models.NAMEABLE}:
+            fields.append("aliases__name")
+        return fields
+
+    # Publication: only reviewers -------------------------------------------------
+
+    def has_publish_permission(self, request) -> bool:
+        codename = get_permission_codename("publish", self.opts)
+        return request.user.has_perm(f"{self.opts.app_label}.{codename}")
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        if not self.has_publish_permission(request):
+            readonly = ("is_published", *readonly)
+        return readonly
+
+    def save_model(self, request, obj, form, change):
+        if change and not self.has_publish_permission(request):
+            # Restoring an old version must not publish or unpublish it either.
+            current = type(obj).objects.filter(pk=obj.pk).values(*PUBLICATION_FIELDS).first()
+            for field, value in (current or {}).items():
+                setattr(obj, field, value)
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Publish the selected records"), permissions=["publish"])
+    def publish(self, request, queryset):
+        self._set_published(request, queryset, True)
+
+    @admin.action(description=_("Unpublish the selected records"), permissions=["publish"])
+    def unpublish(self, request, queryset):
+        self._set_published(request, queryset, False)
+
+    def _set_published(self, request, queryset, value: bool):
+        changed = 0
+        for record in queryset.filter(is_published=not value):
+            record.is_published = value
+            record.published_at = timezone.now() if value else None
+            record.save()  # one history entry per record, with who did it
+            changed += 1
+        message = (
+            ngettext("%d record published.", "%d records published.", changed)
+            if value
+            else ngettext("%d record unpublished.", "%d records unpublished.", changed)
+        )
+        self.message_user(request, message % changed, messages.SUCCESS)
+
+
+@admin.display(description=_("signed"), ordering="signed_on")
+def signed_column(agreement):
+    return agreement.signed
+
+
+@admin.register(models.Agreement)
+class AgreementAdmin(RecordAdmin):
+    target_name = "agreement"
+    list_display = ("name", "kind", "status", signed_column, "country", published, "updated_at")
+    list_filter = ("is_published", "kind", "status", "signed_on_precision", "country")
+    search_fields = ("name", "name_ko", "slug", "summary", "ministries__name")
+    date_hierarchy = "signed_on"
+    autocomplete_fields = ("country", "cooperation_areas")
+    inlines = (AgreementPartyInline, AgreementRelationInline)
+    fieldsets = (
+        (None, {"fields": ("name", "name_ko", "slug", "kind", "status", "summary")}),
+        (
+            _("Signing"),
+            {
+                "fields": (
+                    ("signed_on", "signed_on_precision", "signed_on_inferred"),
+                    ("city", "venue", "country"),
+                )
+            },
+        ),
+        (
+            _("In force and expiry"),
+            {
+                "fields": (
+                    ("in_force_on", "in_force_on_precision", "in_force_on_inferred"),
+                    ("expires_on", "expires_on_precision", "expires_on_inferred"),
+                )
+            },
+        ),
+        (None, {"fields": ("cooperation_areas", "note")}),
+        (_("Publication"), {"fields": (*PUBLICATION_FIELDS, "updated_at")}),
+    )
+
+
+@admin.register(models.Ministry)
+class MinistryAdmin(RecordAdmin):
+    target_name = "ministry"
+    list_display = ("name", "acronym", "country", published, "updated_at")
+    list_filter = ("is_published", "country")
+    search_fields = ("name", "name_ko", "slug", "acronym")
+    autocomplete_fields = ("country",)
+
+
+@admin.register(models.Organization)
+class OrganizationAdmin(RecordAdmin):
+    target_name = "organization"
+    list_display = ("name", "acronym", "kind", "country", "parent_ministry", published)
+    list_filter = ("is_published", "kind", "country")
+    search_fields = ("name", "name_ko", "slug", "acronym")
+    autocomplete_fields = ("country", "parent_ministry")
+
+
+@admin.register(models.Person)
+class PersonAdmin(RecordAdmin):
+    target_name = "person"
+    list_display = ("name", "name_ko", "country", published, "updated_at")
+    list_filter = ("is_published", "country")
+    search_fields = ("name", "name_ko", "slug", "posts__title")
+    autocomplete_fields = ("country",)
+    inlines = (PostInline,)
+
+
+@admin.register(models.Council)
+class CouncilAdmin(RecordAdmin):
+    target_name = "council"
+    list_display = ("name", "kind", "status", "country", "parent", published, "updated_at")
+    list_filter = ("is_published", "kind", "status", "country")
+    date_hierarchy = "established_on"
+    autocomplete_fields = ("host_ministries", "established_under", "parent", "mission", "country")
+    exclude = ("members",)  # entered in the members inline
+    inlines = (CouncilMemberInline,)
+
+
+@admin.display(description=_("date"), ordering="held_on")
+def held_column(meeting):
+    return meeting.held
+
+
+@admin.register(models.Meeting)
+class MeetingAdmin(RecordAdmin):
+    target_name = "meeting"
+    list_display = ("name", "kind", held_column, "city", "country", "council", published)
+    list_filter = ("is_published", "kind", "status", "format", "country")
+    search_fields = ("name", "name_ko", "slug", "summary", "venue", "city")
+    date_hierarchy = "held_on"
+    autocomplete_fields = ("council", "country", "presided_by", "related_agreements")
+    inlines = (MeetingParticipantInline,)
+
+
+@admin.register(models.SupportCase)
+class SupportCaseAdmin(RecordAdmin):
+    target_name = "support_case"
+    list_display = ("name", "company", "sector", "country", "status", published)
+    list_filter = ("is_published", "status", "country")
+    search_fields = ("name", "name_ko", "slug", "company__name", "sector", "challenge")
+    autocomplete_fields = ("company", "country", "council", "reported_at")
+    inlines = (SupportActionInline,)
+    fieldsets = (
+        (None, {"fields": ("name", "name_ko", "slug", "company", "sector", ("country", "region"))}),
+        (None, {"fields": ("challenge", "outcome", "status", "council", "reported_at", "note")}),
+        (
+            _("Staff only"),
+            {
+                "fields": models.SupportCase.STAFF_ONLY_FIELDS,
+                "description": _("Never shown on public pages, exports or the API."),
+            },
+        ),
+        (_("Publication"), {"fields": (*PUBLICATION_FIELDS, "updated_at")}),
+    )
+
+
+@admin.display(description=_("starts"), ordering="starts_on")
+def starts_column(program):
+    return program.starts
+
+
+@admin.register(models.Program)
+class ProgramAdmin(RecordAdmin):
+    target_name = "program"
+    list_display = ("name", "kind", starts_column, "country", published, "updated_at")
+    list_filter = ("is_published", "kind", "country")
+    search_fields = ("name", "name_ko", "slug", "summary")
+    date_hierarchy = "starts_on"
+    autocomplete_fields = (
+        "owner_ministries",
+        "owner_organizations",
+        "country",
+        "related_agreements",
+    )
+
+
+@admin.display(description=_("published on"), ordering="published_on")
+def source_published_column(source):
+    return source.published
+
+
+@admin.display(description=_("citations"), ordering="citation_count")
+def citation_count(source):
+    return source.citation_count
+
+
+@admin.register(models.Source)
+class SourceAdmin(RecordAdmin):
+    list_display = (
+        "name",
+        "publisher",
+        source_published_column,
+        "language",
+        citation_count,
+        published,
+    )
+    list_filter = ("is_published", "language", "is_synthetic")
+    search_fields = ("name", "name_ko", "slug", "publisher", "url")
+    date_hierarchy = "published_on"
+    ordering = ("name",)  # explicit: the citation count's GROUP BY drops Meta.ordering
+    readonly_fields = ("published_at", "updated_at", "is_synthetic")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(citation_count=Count("citations"))
+
+
+@admin.display(description=_("as of"), ordering="as_of")
+def as_of_column(metric):
+    return metric.measured
+
+
+@admin.register(models.Metric)
+class MetricAdmin(RecordAdmin):
+    target_name = "metric"
+    list_display = ("name", "qualifier", "value", "unit", as_of_column, published)
+    list_filter = ("is_published", "qualifier")
+    search_fields = ("name", "name_ko", "slug", "unit", "period")
+    date_hierarchy = "as_of"
+    autocomplete_fields = models.Metric.SUBJECT_FIELDS
+
+
+# Reference tables and child rows (also editable on their own) ---------------------
+
+
+@admin.register(models.Country)
+class CountryAdmin(KeepsCitedRecords, admin.ModelAdmin):
+    list_display = ("code", "name", "name_ko")
+    search_fields = ("code", "name", "name_ko")
+
+
+@admin.register(models.CooperationArea)
+class CooperationAreaAdmin(admin.ModelAdmin):
+    list_display = ("name", "name_ko", "slug")
+    search_fields = ("name", "name_ko", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(models.Post)
+class PostAdmin(SimpleHistoryAdmin):
+    list_display = ("person", "title", "ministry", "organization", "seen_on")
+    list_filter = ("held_from_precision",)
+    search_fields = ("title", "person__name", "person__aliases__name")
+    date_hierarchy = "seen_on"
+    autocomplete_fields = ("person", "ministry", "organization")
+
+
+@admin.register(models.AgreementParty)
+class AgreementPartyAdmin(SimpleHistoryAdmin):
+    list_display = ("agreement", "ministry", "signatory", "signatory_title")
+    list_filter = ("ministry__country",)
+    search_fields = ("agreement__name", "ministry__name", "signatory__name", "signatory_title")
+    autocomplete_fields = ("agreement", "ministry", "signatory")
+
+
+@admin.register(models.AgreementRelation)
+class AgreementRelationAdmin(SimpleHistoryAdmin):
+    list_display = ("from_agreement", "kind", "to_agreement")
+    list_filter = ("kind",)
+    search_fields = ("from_agreement__name", "to_agreement__name")
+    autocomplete_fields = ("from_agreement", "to_agreement")
+
+
+@admin.register(models.MeetingParticipant)
+class MeetingParticipantAdmin(SimpleHistoryAdmin):
+    list_display = ("meeting", "person", "organization", "ministry", "role")
+    list_filter = ("attendance",)
+    search_fields = ("meeting__name", "person__name", "organization__name", "ministry__name")
+    autocomplete_fields = ("meeting", "person", "organization", "ministry")
+
+
+@admin.register(models.SupportAction)
+class SupportActionAdmin(SimpleHistoryAdmin):
+    list_display = ("case", "order", "organization", "actor")
+    search_fields = ("case__name", "organization__name", "actor", "action")
+    autocomplete_fields = ("case", "organization")
+
+
+@admin.display(description=_("record"))
+def attached_target(row):
+    return row.target
+
+
+@admin.register(models.Citation)
+class CitationAdmin(SimpleHistoryAdmin):
+    list_display = ("source", attached_target, "quote", "supports")
+    list_filter = ("source",)
+    search_fields = ("quote", "source__name", "supports")
+    autocomplete_fields = ("source", *(name for name, _model in models.CITABLE))
+    formfield_overrides = {TextField: {"widget": SHORT_TEXT}}
+
+
+@admin.register(models.Alias)
+class AliasAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "language", "kind", attached_target)
+    list_filter = ("kind", "language")
+    search_fields = ("name", "note")
+    autocomplete_fields = tuple(name for name, _model in models.NAMEABLE)

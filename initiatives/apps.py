@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class InitiativesConfig(AppConfig):
+    name = "initiatives"
+    verbose_name = _("SME globalization initiatives")
+
+    def ready(self):
+        from . import cache
+
+        cache.connect_signals()

@@ -1,0 +1,143 @@
+"""Dates known only to the year, the month or the day.
+
+A document may say "2026", "April 2024" or "17 December 2024". Each partial date
+is stored as three columns: a real ``DateField`` (the first day of the period when
+the precision is coarser than a day), its precision, and whether the value was
+worked out from context rather than stated.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import dateformat
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
+
+
+class Precision(models.TextChoices):
+    YEAR = "year", _("year")
+    MONTH = "month", _("month")
+    DAY = "day", _("day")
+
+
+def _display_format(precision: str) -> str:
+    # Translatable so that Korean reads "2026년", "2024년 4월", "2024년 12월 17일".
+    if precision == Precision.YEAR:
+        return pgettext("partial date: year only", "Y")
+    if precision == Precision.MONTH:
+        return pgettext("partial date: month and year", "F Y")
+    return pgettext("partial date: full date", "j F Y")
+
+
+@dataclass(frozen=True, order=True)
+class PartialDate:
+    value: datetime.date
+    precision: str = Precision.DAY
+    inferred: bool = False
+
+    def __str__(self) -> str:
+        return dateformat.format(self.value, _display_format(self.precision))
+
+    @property
+    def iso(self) -> str:
+        """The date written to its precision: ``2026``, ``2024-04`` or ``2024-12-17``."""
+        if self.precision == Precision.YEAR:
+            return f"{self.value.year:04d}"
+        if self.precision == Precision.MONTH:
+            return f"{self.value.year:04d}-{self.value.month:02d}"
+        return self.value.isoformat()
+
+    @property
+    def end(self) -> datetime.date:
+        """The last day the date could stand for (31 December for a year-only date)."""
+        if self.precision == Precision.YEAR:
+            return self.value.replace(month=12, day=31)
+        if self.precision == Precision.MONTH:
+            next_month = (self.value.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+            return next_month - datetime.timedelta(days=1)
+        return self.value
+
+
+def partial_date_fields(verbose_name, *, help_text=""):
+    """The three columns of one partial date, to unpack in a model body."""
+    return (
+        models.DateField(verbose_name, null=True, blank=True, help_text=help_text),
+        models.CharField(
+            _("precision"),
+            max_length=5,
+            choices=Precision.choices,
+            blank=True,
+            help_text=_("How much of the date the source gives."),
+        ),
+        models.BooleanField(
+            _("inferred"),
+            default=False,
+            help_text=_("Worked out from context (e.g. a year for 'January 5'), not stated."),
+        ),
+    )
+
+
+def partial_date_constraint(field: str) -> models.CheckConstraint:
+    """A date has a precision exactly when it has a value; only a value can be inferred."""
+    return models.CheckConstraint(
+        condition=(
+            Q(**{f"{field}__isnull": True, f"{field}_precision": "", f"{field}_inferred": False})
+            | (Q(**{f"{field}__isnull": False}) & ~Q(**{f"{field}_precision": ""}))
+        ),
+        name=f"%(app_label)s_%(class)s_{field}_precision",
+        violation_error_message=_("A date needs a precision, and a precision needs a date."),
+    )
+
+
+def validate_partial_date(instance, field: str) -> dict:
+    """Plain-words errors for a partial date whose value does not fit its precision."""
+    value = getattr(instance, field)
+    precision = getattr(instance, f"{field}_precision")
+    if value is None:
+        return {}
+    if precision == Precision.YEAR and (value.month, value.day) != (1, 1):
+        return {field: _("A year-only date is stored as 1 January of that year.")}
+    if precision == Precision.MONTH and value.day != 1:
+        return {field: _("A month-only date is stored as the first day of that month.")}
+    return {}
+
+
+class PartialDateAccessor:
+    """``agreement.signed`` reads ``signed_on`` and its precision as one PartialDate."""
+
+    def __init__(self, field: str):
+        self.field = field
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        value = getattr(instance, self.field)
+        if value is None:
+            return None
+        return PartialDate(
+            value,
+            getattr(instance, f"{self.field}_precision") or Precision.DAY,
+            getattr(instance, f"{self.field}_inferred"),
+        )
+
+
+def parse_partial_date(text: str) -> PartialDate:
+    """Read ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; raise ValidationError otherwise."""
+    text = (text or "").strip()
+    parts = text.split("-")
+    try:
+        if len(parts) == 1 and len(parts[0]) == 4:
+            return PartialDate(datetime.date(int(parts[0]), 1, 1), Precision.YEAR)
+        if len(parts) == 2 and len(parts[0]) == 4 and len(parts[1]) == 2:
+            return PartialDate(datetime.date(int(parts[0]), int(parts[1]), 1), Precision.MONTH)
+        if len(parts) == 3 and len(parts[0]) == 4 and len(parts[1]) == 2 and len(parts[2]) == 2:
+            return PartialDate(datetime.date(*map(int, parts)), Precision.DAY)
+    except ValueError:
+        pass
+    raise ValidationError(
+        _("Enter a date as YYYY, YYYY-MM or YYYY-MM-DD (for example 2024, 2024-04 or 2024-04-17)."),
+        code="invalid_partial_date",
+    )

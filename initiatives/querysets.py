@@ -1,0 +1,284 @@
+"""Reusable queries, attached to the models with ``QuerySet.as_manager()``.
+
+Every model can be found by its natural key, so fixtures never carry numeric ids.
+"""
+
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Coalesce
+
+# A source's page lists at most this many of the citations of it.
+CITATION_LIMIT = 50
+
+
+class SlugQuerySet(models.QuerySet):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class RecordQuerySet(SlugQuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+    def visible_to(self, user):
+        """What ``user`` may open on the public pages: staff who may view drafts preview them.
+
+        For detail views (``Model.objects.for_detail().visible_to(request.user)``); lists,
+        search, feeds and exports use ``published()`` for everyone.
+        """
+        opts = self.model._meta
+        may_preview = (
+            user.is_active
+            and user.is_staff
+            and user.has_perm(f"{opts.app_label}.view_{opts.model_name}")
+        )
+        return self if may_preview else self.published()
+
+    def matching(self, text: str):
+        """Records whose name, Korean name or any alias contains ``text``, in any case."""
+        text = (text or "").strip()
+        if not text:
+            return self
+        condition = Q(name__icontains=text) | Q(name_ko__icontains=text)
+        try:
+            aliases = self.model._meta.get_field("aliases")
+        except FieldDoesNotExist:
+            return self.filter(condition)
+        aliased = aliases.related_model.objects.filter(name__icontains=text)
+        return self.filter(condition | Q(pk__in=aliased.values(aliases.field.name)))
+
+
+class PostQuerySet(models.QuerySet):
+    def get_by_natural_key(self, person, title):
+        return self.get(person__slug=person, title=title)
+
+
+class AgreementPartyQuerySet(models.QuerySet):
+    def get_by_natural_key(self, agreement, ministry):
+        return self.get(agreement__slug=agreement, ministry__slug=ministry)
+
+
+class AgreementRelationQuerySet(models.QuerySet):
+    def get_by_natural_key(self, from_agreement, kind, to_agreement):
+        return self.get(
+            from_agreement__slug=from_agreement, kind=kind, to_agreement__slug=to_agreement
+        )
+
+
+class MeetingParticipantQuerySet(models.QuerySet):
+    def get_by_natural_key(self, meeting, participant_kind, participant):
+        return self.get(meeting__slug=meeting, **{f"{participant_kind}__slug": participant})
+
+
+class SupportActionQuerySet(models.QuerySet):
+    def get_by_natural_key(self, case, order):
+        return self.get(case__slug=case, order=order)
+
+
+class LoadedFixtureRowQuerySet(models.QuerySet):
+    def get_by_natural_key(self, model, row_hash):
+        return self.get(model=model, row_hash=row_hash)
+
+
+class AttachedQuerySet(models.QuerySet):
+    """Rows that hang off one record of several kinds (citations, aliases)."""
+
+    def for_target(self, kind: str, slug: str):
+        return self.filter(**{f"{kind}__slug": slug})
+
+
+class CitationQuerySet(AttachedQuerySet):
+    def get_by_natural_key(self, source, kind, slug, quote):
+        return self.for_target(kind, slug).get(source__slug=source, quote=quote)
+
+
+class AliasQuerySet(AttachedQuerySet):
+    def get_by_natural_key(self, kind, slug, name, language):
+        return self.for_target(kind, slug).get(name=name, language=language)
+
+
+# What each public page reads in one go, so that no page fetches row by row.
+# Relations are fetched whole; templates keep only the published records.
+CITED = ("citations__source",)
+NAMED = (*CITED, "aliases")
+
+
+class AgreementQuerySet(RecordQuerySet):
+    def for_list(self):
+        return self.select_related("country").prefetch_related("parties__ministry__country")
+
+    def for_detail(self):
+        return self.select_related("country").prefetch_related(
+            "parties__ministry__country",
+            "parties__signatory",
+            "cooperation_areas",
+            "relations_from__to_agreement",
+            "relations_to__from_agreement",
+            "councils__country",
+            "councils__meetings__country",
+            "councils__support_cases__company",
+            "councils__support_cases__country",
+            "councils__metrics__citations__source",
+            "meetings__country",
+            "programs",
+            "metrics__citations__source",
+            *NAMED,
+        )
+
+
+class MinistryQuerySet(RecordQuerySet):
+    def for_list(self):
+        return self.select_related("country")
+
+    def for_detail(self):
+        return self.select_related("country").prefetch_related(
+            "parties__agreement",
+            "agencies",
+            "councils",
+            "programs",
+            "posts__person",
+            "participations__meeting",
+            "metrics__citations__source",
+            *NAMED,
+        )
+
+
+class OrganizationQuerySet(RecordQuerySet):
+    def for_list(self):
+        return self.select_related("country", "parent_ministry")
+
+    def for_detail(self):
+        return self.select_related("country", "parent_ministry").prefetch_related(
+            "hosted_councils",
+            "councils",
+            "support_cases",
+            "support_actions__case",
+            "participations__meeting",
+            "posts__person",
+            "programs",
+            "metrics__citations__source",
+            *NAMED,
+        )
+
+
+class PersonQuerySet(RecordQuerySet):
+    def for_list(self):
+        return self.select_related("country").prefetch_related(
+            "posts__ministry", "posts__organization"
+        )
+
+    def for_detail(self):
+        return self.for_list().prefetch_related(
+            "signatures__agreement",
+            "signatures__ministry",
+            "meetings_presided",
+            "participations__meeting",
+            *NAMED,
+        )
+
+
+class CouncilQuerySet(RecordQuerySet):
+    def for_list(self):
+        return self.select_related(
+            "country", "mission", "established_under", "parent"
+        ).prefetch_related("host_ministries")
+
+    def for_detail(self):
+        return self.for_list().prefetch_related(
+            "children",
+            "members",
+            "meetings__country",
+            "support_cases__company",
+            "metrics__citations__source",
+            *NAMED,
+        )
+
+
+class MeetingQuerySet(RecordQuerySet):
+    def for_list(self):
+        return self.select_related("council", "country", "presided_by")
+
+    def for_detail(self):
+        return self.for_list().prefetch_related(
+            "participants__person",
+            "participants__organization",
+            "participants__ministry",
+            "related_agreements",
+            "support_cases_reported__company",
+            "metrics__citations__source",
+            *NAMED,
+        )
+
+
+class SupportCaseQuerySet(RecordQuerySet):
+    # Staff-only fields are never read for public pages.
+    def for_list(self):
+        return self.defer("staff_notes", "staff_contacts").select_related(
+            "company", "country", "council"
+        )
+
+    def for_detail(self):
+        return (
+            self.for_list()
+            .select_related("reported_at")
+            .prefetch_related("actions__organization", *CITED)
+        )
+
+
+class ProgramQuerySet(RecordQuerySet):
+    def for_list(self):
+        return self.select_related("country").prefetch_related(
+            "owner_ministries", "owner_organizations"
+        )
+
+    def for_detail(self):
+        return self.for_list().prefetch_related(
+            "related_agreements", "metrics__citations__source", *NAMED
+        )
+
+
+class SourceQuerySet(RecordQuerySet):
+    def for_list(self):
+        # Counting groups rows, which drops the default ordering: keep it explicitly.
+        ordering = self.query.order_by or self.model._meta.ordering
+        # A subquery per source (an index scan) rather than grouping every citation.
+        citations = self.model._meta.get_field("citations").related_model
+        per_source = (
+            citations.objects.filter(source=models.OuterRef("pk"))
+            .order_by()
+            .values("source")
+            .annotate(n=models.Count("pk"))
+            .values("n")
+        )
+        return self.annotate(citation_count=Coalesce(models.Subquery(per_source), 0)).order_by(
+            *ordering
+        )
+
+    def for_detail(self):
+        # The page's citations are read by citations_of() (at most CITATION_LIMIT).
+        return self
+
+    def citations_of(self, source):
+        """The source's first ``CITATION_LIMIT`` citations with the records they
+        support, and one more when there are others."""
+        citations = self.model._meta.get_field("citations").related_model
+        targets = [f.name for f in citations._meta.concrete_fields if f.is_relation]
+        metric_subjects = [
+            f"metric__{f.name}"
+            for f in citations._meta.get_field("metric").related_model._meta.concrete_fields
+            if f.is_relation
+        ]
+        return list(
+            citations.objects.filter(source=source)
+            .select_related(*targets, *metric_subjects)
+            .order_by("pk")[: CITATION_LIMIT + 1]
+        )
+
+
+class MetricQuerySet(RecordQuerySet):
+    def with_subjects(self):
+        """Figures with the record each describes, for lists of figures."""
+        return self.select_related(
+            "agreement", "council", "meeting", "program", "ministry", "organization", "country"
+        ).prefetch_related(*CITED)

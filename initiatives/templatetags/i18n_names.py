@@ -1,0 +1,43 @@
+"""Record names in the interface's language: Korean where a source gives one, else English.
+
+A record's ``name`` is its English name and ``name_ko`` its Korean one (optional, never
+made up). Korean pages show ``name_ko`` where it exists; every other name is shown as
+it is and marked ``lang="en"`` so that screen readers read it as English.
+"""
+
+from django import template
+from django.utils.html import format_html
+from django.utils.translation import get_language
+
+register = template.Library()
+
+
+def korean_interface() -> bool:
+    return (get_language() or "").startswith("ko")
+
+
+@register.filter
+def display_name(record) -> str:
+    """``{{ record|display_name }}``: the name to show (anything without names: as text)."""
+    return getattr(record, "display_name", "" if record is None else str(record))
+
+
+def shown_in_english(record) -> bool:
+    """On a Korean page, this record's name is shown in English (it has no Korean name)."""
+    return korean_interface() and hasattr(record, "name_ko") and not record.name_ko
+
+
+@register.simple_tag
+def lang_attr(record) -> str:
+    """`` lang="en"`` on a Korean page when the record's name falls back to English."""
+    return format_html(' lang="{}"', "en") if shown_in_english(record) else ""
+
+
+@register.simple_tag
+def other_name(record) -> str:
+    """The record's name in the other language, in its own paragraph; nothing if unknown."""
+    if not getattr(record, "name_ko", ""):
+        return ""
+    if korean_interface():
+        return format_html('<p class="other-name" lang="en">{}</p>', record.name)
+    return format_html('<p class="other-name" lang="ko">{}</p>', record.name_ko)

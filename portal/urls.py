@@ -1,0 +1,30 @@
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.generic import TemplateView
+from django.views.i18n import set_language
+
+from initiatives.admin_views import data_quality_view
+from initiatives.sitemaps import SITEMAPS
+from portal.health import healthz
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    # Before admin.site.urls, whose catch-all would otherwise answer this address.
+    path("admin/data-quality/", data_quality_view, name="admin-data-quality"),
+    path("admin/", admin.site.urls),
+    # The switcher is on every page, and public pages come from the page cache, which
+    # keeps no response that sets a cookie (a CSRF token would). Choosing a language
+    # changes nothing but the visitor's language cookie, so it needs no CSRF token.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
+    path("api/", include("initiatives.api.urls")),
+    path("feeds/", include("initiatives.feeds")),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "robots.txt",
+        TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
+        name="robots",
+    ),
+    path("", include("initiatives.urls")),
+]

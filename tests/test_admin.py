@@ -1,0 +1,570 @@
+"""The editors' admin: every page works, one form adds an MOU, reviewers alone publish,
+history restores, deletions never take linked or cited data away, the public cannot write."""
+
+import datetime
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Model
+from django.test import Client, RequestFactory
+from django.urls import reverse
+
+from initiatives import models
+from tests import editor_builders as build
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = build.FAST_PASSWORD_HASHERS
+
+
+PORTAL_MODELS = [m for m in admin.site._registry if m._meta.app_label == "initiatives"]
+
+
+@pytest.fixture
+def editor_client():
+    client = Client()
+    client.force_login(build.account("editor"))
+    return client
+
+
+@pytest.fixture
+def reviewer_client():
+    client = Client()
+    client.force_login(build.account("reviewer"))
+    return client
+
+
+def test_every_portal_model_has_a_real_admin():
+    assert {m._meta.model_name for m in PORTAL_MODELS} == {
+        m._meta.model_name for m in models.__dict__.values() if _is_portal_model(m)
+    }
+    for model in PORTAL_MODELS:
+        model_admin = admin.site._registry[model]
+        assert model_admin.search_fields, model
+        assert model_admin.list_display != ("__str__",), model
+
+
+def _is_portal_model(value) -> bool:
+    return (
+        isinstance(value, type)
+        and issubclass(value, Model)
+        and not value._meta.abstract
+        and value._meta.app_label == "initiatives"
+        and not value.__name__.startswith("Historical")
+        # The fixture loader's ledger: bookkeeping, not a record editors work on.
+        and value is not models.LoadedFixtureRow
+    )
+
+
+def test_every_foreign_key_and_many_to_many_uses_autocomplete():
+    request = _request_for(build.account("reviewer"))
+    for model in PORTAL_MODELS:
+        model_admin = admin.site._registry[model]
+        form_fields = model_admin.get_form(request).base_fields
+        relations = [
+            f.name
+            for f in model._meta.get_fields()
+            if (f.many_to_one or f.many_to_many) and f.concrete and f.name in form_fields
+        ]
+        assert set(relations) <= set(model_admin.autocomplete_fields), model
+
+
+def _request_for(user):
+    request = RequestFactory().get("/admin/")
+    request.user = user
+    return request
+
+
+@pytest.mark.parametrize("view", ["changelist", "add", "change", "history"])
+def test_every_admin_page_loads_for_an_editor(editor_client, view):
+    rows = build.one_of_everything()
+    for model in PORTAL_MODELS:
+        row = rows[model._meta.model_name]
+        url = build.admin_url(row, view) if view in {"change", "history"} else None
+        url = url or build.admin_url(model, view)
+        response = editor_client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+
+
+def test_admin_search_finds_a_record_by_any_alias(editor_client):
+    mss = build.ministry("Ministry of SMEs and Startups")
+    models.Alias.objects.create(ministry=mss, name="MoSS", kind="acronym")
+    build.ministry("Ministry of Foreign Affairs")
+
+    response = editor_client.get(build.admin_url(models.Ministry), {"q": "moss"})
+
+    assert list(response.context["cl"].result_list) == [mss]
+
+
+def test_autocomplete_finds_ministries_by_alias(editor_client):
+    mss = build.ministry("Ministry of SMEs and Startups")
+    models.Alias.objects.create(ministry=mss, name="MoSS", kind="acronym")
+
+    response = editor_client.get(
+        reverse("admin:autocomplete"),
+        {
+            "term": "MoSS",
+            "app_label": "initiatives",
+            "model_name": "agreementparty",
+            "field_name": "ministry",
+        },
+    )
+
+    assert [item["text"] for item in response.json()["results"]] == [mss.name]
+
+
+def _new_mou_form(client, **changes):
+    kr, be = build.country("kr", "Korea"), build.country("be", "Belgium")
+    mss, belgian = build.ministry(country=kr), build.ministry("FPS Economy", country=be)
+    oh, dermagne = build.person("Oh Young-ju"), build.person("Pierre-Yves Dermagne")
+    press = build.source("MSS press release, 17 December 2024")
+    data = build.form_data(
+        client,
+        build.admin_url(models.Agreement, "add"),
+        name="MOU on startup cooperation between Korea and Belgium",
+        slug="kr-be-startup-mou-2024",
+        kind="mou",
+        status="signed",
+        signed_on="2024-12-17",
+        signed_on_precision="day",
+        **{
+            "parties-0-ministry": mss.pk,
+            "parties-0-signatory": oh.pk,
+            "parties-0-signatory_title": "Minister of SMEs and Startups",
+            "parties-1-ministry": belgian.pk,
+            "parties-1-signatory": dermagne.pk,
+            "parties-1-signatory_title": "Deputy Prime Minister",
+            "citations-0-source": press.pk,
+            "citations-0-quote": "The two ministers signed an MOU on startup cooperation.",
+            "is_published": "on",  # ignored: editors cannot publish
+            "_save": "Save",
+        },
+    )
+    data.update(changes)
+    return data
+
+
+def test_an_editor_adds_an_mou_with_parties_signatories_and_a_citation_in_one_form(
+    editor_client,
+):
+    response = editor_client.post(
+        build.admin_url(models.Agreement, "add"), _new_mou_form(editor_client)
+    )
+
+    assert response.status_code == 302, response.context["errors"]
+    mou = models.Agreement.objects.get(slug="kr-be-startup-mou-2024")
+    assert [(p.ministry.name, p.signatory.name, p.signatory_title) for p in mou.parties.all()] == [
+        ("Ministry of SMEs and Startups", "Oh Young-ju", "Minister of SMEs and Startups"),
+        ("FPS Economy", "Pierre-Yves Dermagne", "Deputy Prime Minister"),
+    ]
+    assert mou.citations.get().source.name == "MSS press release, 17 December 2024"
+    assert mou.is_published is False
+    assert mou.history.get().history_user.username.startswith("editor")
+
+
+def test_editors_cannot_publish_through_the_change_form(editor_client):
+    mou = build.agreement()
+    data = build.form_data(editor_client, build.admin_url(mou, "change"), is_published="on")
+
+    editor_client.post(build.admin_url(mou, "change"), data)
+
+    mou.refresh_from_db()
+    assert mou.is_published is False
+
+
+def test_reviewers_can_publish_through_the_change_form(reviewer_client):
+    mou = build.agreement()
+    data = build.form_data(reviewer_client, build.admin_url(mou, "change"), is_published="on")
+
+    reviewer_client.post(build.admin_url(mou, "change"), data)
+
+    mou.refresh_from_db()
+    assert mou.is_published is True
+    assert mou.published_at is not None
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        (
+            {"expires_on": "2020-01-01", "expires_on_precision": "day"},
+            "An agreement cannot expire before it is signed.",
+        ),
+        (
+            {"signed_on": "2024-12-17", "signed_on_precision": "month"},
+            "A month-only date is stored as the first day of that month.",
+        ),
+        (
+            {"signed_on_precision": ""},
+            "A date needs a precision, and a precision needs a date.",
+        ),
+        ({"citations-0-quote": ""}, "A citation needs a quote from its source."),
+    ],
+    ids=["expiry-before-signing", "precision-mismatch", "date-without-precision", "no-quote"],
+)
+def test_invalid_agreements_are_refused_in_plain_words(editor_client, changes, message):
+    response = editor_client.post(
+        build.admin_url(models.Agreement, "add"), _new_mou_form(editor_client, **changes)
+    )
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not models.Agreement.objects.exists()
+
+
+def test_an_agreement_cannot_supersede_itself(editor_client):
+    mou = build.agreement()
+    url = build.admin_url(mou, "change")
+    data = build.form_data(
+        editor_client,
+        url,
+        **{
+            "relations_from-TOTAL_FORMS": "1",
+            "relations_from-0-kind": "supersedes",
+            "relations_from-0-to_agreement": str(mou.pk),
+        },
+    )
+
+    response = editor_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "An agreement cannot supersede, renew or amend itself." in response.content.decode()
+    assert not models.AgreementRelation.objects.exists()
+
+
+def test_publish_action_is_offered_only_to_reviewers(editor_client, reviewer_client):
+    build.agreement()
+    url = build.admin_url(models.Agreement)
+
+    assert 'value="publish"' not in editor_client.get(url).content.decode()
+    assert 'value="publish"' in reviewer_client.get(url).content.decode()
+
+
+def test_editors_cannot_run_the_publish_action(editor_client):
+    mou = build.agreement()
+
+    editor_client.post(
+        build.admin_url(models.Agreement), {"action": "publish", "_selected_action": [mou.pk]}
+    )
+
+    mou.refresh_from_db()
+    assert mou.is_published is False
+
+
+def test_reviewers_publish_and_unpublish_with_the_actions(reviewer_client):
+    drafts = [build.agreement("First MOU"), build.agreement("Second MOU")]
+    url = build.admin_url(models.Agreement)
+    selected = [d.pk for d in drafts]
+
+    reviewer_client.post(url, {"action": "publish", "_selected_action": selected})
+    assert models.Agreement.objects.published().count() == 2
+    assert drafts[0].history.latest().history_user.username.startswith("reviewer")
+
+    reviewer_client.post(url, {"action": "unpublish", "_selected_action": selected[:1]})
+    assert list(models.Agreement.objects.published()) == [drafts[1]]
+
+
+def test_history_shows_who_changed_what_and_restores_an_earlier_version(editor_client):
+    add_url = build.admin_url(models.Agreement, "add")
+    editor_client.post(add_url, _new_mou_form(editor_client))
+    mou = models.Agreement.objects.get()
+    change_url = build.admin_url(mou, "change")
+    editor_client.post(change_url, build.form_data(editor_client, change_url, name="Wrong name"))
+    assert models.Agreement.objects.get().name == "Wrong name"
+
+    history_page = editor_client.get(build.admin_url(mou, "history")).content.decode()
+    assert "Wrong name" in history_page
+    assert mou.history.earliest().history_user.username in history_page
+
+    first = mou.history.earliest()
+    restore_url = reverse(
+        "admin:initiatives_agreement_simple_history", args=[mou.pk, first.history_id]
+    )
+    response = editor_client.post(restore_url, build.form_data(editor_client, restore_url))
+
+    assert response.status_code == 302
+    mou.refresh_from_db()
+    assert mou.name == "MOU on startup cooperation between Korea and Belgium"
+    assert mou.history.count() == 3
+
+
+def test_restoring_a_version_does_not_change_publication_for_an_editor(editor_client):
+    mou = build.agreement()  # a draft version ...
+    mou.is_published = True  # ... then a reviewer published it
+    mou.save()
+    draft_version = mou.history.earliest()
+    url = reverse("admin:initiatives_agreement_simple_history", args=[mou.pk, draft_version.pk])
+
+    editor_client.post(url, build.form_data(editor_client, url))
+
+    mou.refresh_from_db()
+    assert mou.is_published is True
+
+
+def test_deleting_a_ministry_that_an_agreement_links_to_is_refused_in_plain_words(
+    editor_client,
+):
+    rows = build.one_of_everything()
+    mss = rows["ministry"]
+    url = build.admin_url(mss, "delete")
+
+    response = editor_client.post(url, {"post": "yes"})
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "cannot be deleted: other records link to it" in page
+    assert rows["agreement"].name in page
+    assert models.Ministry.objects.filter(pk=mss.pk).exists()
+
+
+def test_deleting_an_agreement_would_not_take_its_reported_figures_with_it(editor_client):
+    mou = build.agreement()
+    figure = build.metric(agreement=mou)
+
+    response = editor_client.post(build.admin_url(mou, "delete"), {"post": "yes"})
+
+    assert response.status_code == 200
+    assert "cannot be deleted" in response.content.decode()
+    assert models.Metric.objects.filter(pk=figure.pk).exists()
+
+
+def test_bulk_delete_of_linked_records_is_refused_in_plain_words(editor_client):
+    rows = build.one_of_everything()
+
+    response = editor_client.post(
+        build.admin_url(models.Person),
+        {"action": "delete_selected", "_selected_action": [rows["person"].pk], "post": "yes"},
+    )
+
+    assert response.status_code == 200
+    assert "cannot be deleted" in response.content.decode()
+    assert models.Person.objects.filter(pk=rows["person"].pk).exists()
+
+
+def test_deleting_an_unlinked_draft_keeps_the_source_its_citation_quoted(editor_client):
+    draft = build.agreement()
+    citation = build.cite(draft)
+
+    response = editor_client.post(build.admin_url(draft, "delete"), {"post": "yes"})
+
+    assert response.status_code == 302
+    assert models.Source.objects.filter(pk=citation.source_id).exists()
+    # The citation went with its record, and its history keeps a copy.
+    assert models.Citation.history.filter(id=citation.pk, history_type="-").exists()
+
+
+def test_a_source_that_is_cited_cannot_be_deleted(editor_client):
+    citation = build.cite(build.agreement())
+
+    response = editor_client.post(build.admin_url(citation.source, "delete"), {"post": "yes"})
+
+    assert response.status_code == 200
+    assert models.Source.objects.filter(pk=citation.source_id).exists()
+
+
+def test_staff_only_fields_are_in_the_admin(editor_client):
+    case = build.support_case(staff_notes="Call Mr Kim first.", staff_contacts="kim@example.org")
+
+    page = editor_client.get(build.admin_url(case, "change")).content.decode()
+
+    assert "Call Mr Kim first." in page
+    assert "kim@example.org" in page
+
+
+def test_anonymous_visitors_are_sent_to_the_login_page_and_cannot_write():
+    client = Client()
+    url = build.admin_url(models.Agreement, "add")
+
+    assert client.get("/admin/").status_code == 302
+    response = client.post(url, {"name": "Forged", "slug": "forged", "kind": "mou"})
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+    assert not models.Agreement.objects.exists()
+
+
+def test_anonymous_visitors_cannot_publish_or_delete():
+    mou = build.agreement()
+    client = Client()
+
+    client.post(build.admin_url(models.Agreement), {"action": "publish", "_selected_action": [1]})
+    client.post(build.admin_url(mou, "delete"), {"post": "yes"})
+
+    mou.refresh_from_db()
+    assert mou.is_published is False
+
+
+def test_admin_forms_refuse_a_post_without_its_csrf_token():
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(build.account("editor"))
+
+    response = client.post(
+        build.admin_url(models.Agreement, "add"), {"name": "Forged", "slug": "forged"}
+    )
+
+    assert response.status_code == 403
+    assert not models.Agreement.objects.exists()
+
+
+def test_every_admin_form_carries_a_csrf_token(editor_client):
+    page = editor_client.get(build.admin_url(models.Agreement, "add")).content.decode()
+
+    assert 'name="csrfmiddlewaretoken"' in page
+
+
+def test_repeated_failed_logins_lock_the_account_out(settings):
+    settings.AXES_FAILURE_LIMIT = 3
+    build.account("editor", username="eve")
+    client = Client()
+    login = reverse("admin:login")
+
+    for _attempt in range(3):
+        client.post(login, {"username": "eve", "password": "guess"})
+    response = client.post(login, {"username": "eve", "password": build.STRONG_PASSWORD})
+
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_correct_login_gets_in_before_the_limit():
+    build.account("editor", username="ann")
+    client = Client()
+    login = reverse("admin:login")
+
+    client.post(login, {"username": "ann", "password": "guess"})
+    response = client.post(
+        login, {"username": "ann", "password": build.STRONG_PASSWORD, "next": "/admin/"}
+    )
+
+    assert response.status_code == 302
+    assert client.get("/admin/").status_code == 200
+
+
+def test_new_records_start_as_drafts():
+    assert build.agreement().is_published is False
+    assert models.Agreement(signed_on=datetime.date(2024, 1, 1)).is_published is False
+
+
+def test_citing_the_same_quote_twice_is_refused_in_plain_words(editor_client):
+    mou = build.agreement()
+    first = build.cite(mou, quote="The MOU was signed in Brussels.")
+    url = build.admin_url(mou, "change")
+    data = build.form_data(
+        editor_client,
+        url,
+        **{
+            "citations-TOTAL_FORMS": "2",
+            "citations-1-source": str(first.source_id),
+            "citations-1-quote": "The MOU was signed in Brussels.",
+        },
+    )
+
+    response = editor_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "This record already cites that quote from that source." in response.content.decode()
+    assert mou.citations.count() == 1
+
+
+# Drafts and staff-only fields on the public side ------------------------------------
+
+
+def test_visible_to_shows_drafts_only_to_staff_who_may_view_them():
+    draft, public = build.agreement("Draft MOU"), build.agreement("Public MOU", is_published=True)
+    outsider = get_user_model().objects.create_user("visitor", is_staff=False)
+    staff_without_rights = get_user_model().objects.create_user("intern", is_staff=True)
+
+    everything = {draft, public}
+    assert set(models.Agreement.objects.visible_to(build.account("editor"))) == everything
+    assert set(models.Agreement.objects.visible_to(build.account("reviewer"))) == everything
+    for user in (AnonymousUser(), outsider, staff_without_rights):
+        assert list(models.Agreement.objects.visible_to(user)) == [public]
+
+
+def test_a_draft_is_hidden_from_the_public_list_and_detail_page(client):
+    draft = build.agreement("Draft MOU on hydrogen")
+    list_url, detail_url = build.public_list_url("agreement"), build.public_url(draft)
+    if not (list_url and detail_url):
+        pytest.skip("the public agreement pages are not routed yet")
+
+    assert client.get(detail_url).status_code == 404
+    assert "Draft MOU on hydrogen" not in client.get(list_url).content.decode()
+
+
+def test_staff_preview_a_draft_on_its_public_page(editor_client, client):
+    draft = build.agreement("Draft MOU on hydrogen")
+    detail_url = build.public_url(draft)
+
+    response = editor_client.get(detail_url)
+
+    assert response.status_code == 200
+    assert "Draft MOU on hydrogen" in response.content.decode()
+    assert "Draft preview" in response.content.decode()
+    assert client.get(detail_url).status_code == 404
+
+
+def test_staff_only_fields_appear_on_no_public_page_export_or_api(client):
+    case = build.support_case(
+        "Help for a food exporter",
+        is_published=True,
+        staff_notes="STAFF-NOTE-7731",
+        staff_contacts="STAFF-CONTACT-7732",
+    )
+    build.cite(case)
+    detail_url, list_url = build.public_url(case), build.public_list_url("support-case")
+    if not (detail_url and list_url):
+        pytest.skip("the public support case pages are not routed yet")
+    assert client.get(detail_url).status_code == 200
+
+    candidates = [
+        detail_url,
+        list_url,
+        f"{list_url}?format=csv",
+        f"{list_url}?format=json",
+        f"{detail_url}?format=json",
+        f"{reverse('initiatives:search')}?q=food",
+        f"/api/support-cases/{case.slug}/",
+        "/api/support-cases/",
+    ]
+    for url in candidates:
+        response = client.get(url)
+        raw = b"".join(response.streaming_content) if response.streaming else response.content
+        page = raw.decode()
+        assert "STAFF-NOTE-7731" not in page, url
+        assert "STAFF-CONTACT-7732" not in page, url
+    # Nor are they searchable: searching for the note finds nothing.
+    search = client.get(reverse("initiatives:search"), {"q": "STAFF-NOTE-7731"})
+    assert "Help for a food exporter" not in search.content.decode()
+
+
+def test_anonymous_visitors_reach_no_write_path_on_public_pages_or_the_api(client):
+    mou = build.agreement("Published MOU", is_published=True)
+    detail_url, list_url = build.public_url(mou), build.public_list_url("agreement")
+    if not (detail_url and list_url):
+        pytest.skip("the public agreement pages are not routed yet")
+    urls = [list_url, detail_url, "/api/agreements/", f"/api/agreements/{mou.slug}/"]
+
+    for url in urls:
+        for method in (client.post, client.put, client.patch, client.delete):
+            response = method(url, {"name": "Defaced"}, content_type="application/json")
+            assert response.status_code in {403, 404, 405}, (method.__name__, url)
+
+    mou.refresh_from_db()
+    assert mou.name == "Published MOU"
+    assert models.Agreement.objects.count() == 1
+
+
+def test_deleting_a_country_would_not_take_its_reported_figures_with_it(editor_client):
+    lonely = build.country("lu", "Luxembourg")
+    figure = build.metric(country=lonely)
+
+    response = editor_client.post(build.admin_url(lonely, "delete"), {"post": "yes"})
+
+    assert response.status_code == 200
+    assert "cannot be deleted" in response.content.decode()
+    assert models.Metric.objects.filter(pk=figure.pk).exists()

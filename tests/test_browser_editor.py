@@ -1,0 +1,145 @@
+"""An editor adds an MOU in a real browser; the public sees it only after a reviewer publishes.
+
+Drives Debian's Chromium (/usr/bin/chromium) with Playwright against pytest-django's
+live_server. Never run `playwright install`: install Chromium with
+`apt-get install -y chromium`. Run alone with `pytest -m browser`.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from initiatives import models
+from tests import editor_builders as build
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+MOU_NAME = "MOU on startup cooperation between Korea and Belgium"
+QUOTE = "The two ministers signed an MOU on startup cooperation in Brussels."
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM}"),
+    pytest.mark.django_db(transaction=True),
+]
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = build.FAST_PASSWORD_HASHERS
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop running in this thread; the test's own
+    # ORM calls are still plain synchronous code, so Django may allow them.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+def visitor(browser, base_url):
+    """A fresh browser profile: no cookies, so an anonymous visitor."""
+    page = browser.new_context(base_url=base_url).new_page()
+    page.set_default_timeout(15_000)
+    return page
+
+
+def log_in(browser, base_url, username):
+    page = visitor(browser, base_url)
+    page.goto("/admin/login/?next=/admin/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", build.STRONG_PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url("**/admin/")
+    return page
+
+
+def choose(page, select_id: str, text: str):
+    """Pick text in an admin autocomplete (select2) box, as an editor would."""
+    page.locator(f"#{select_id} + .select2").click()
+    page.locator(".select2-container--open .select2-search__field").fill(text)
+    page.locator(".select2-results__option", has_text=text).first.click()
+
+
+def test_an_mou_added_by_an_editor_goes_public_only_when_a_reviewer_publishes(browser, live_server):
+    korea, belgium = build.country("kr", "Korea"), build.country("be", "Belgium")
+    # Already on the portal: the parties, a signatory and the source document.
+    build.ministry("Ministry of SMEs and Startups", country=korea, is_published=True)
+    build.ministry("FPS Economy", country=belgium, is_published=True)
+    build.person("Oh Young-ju", is_published=True)
+    build.source("MSS press release on Belgian cooperation", is_published=True)
+    editor = build.account("editor", username="eun-editor")
+    reviewer = build.account("reviewer", username="ryu-reviewer")
+
+    # An editor adds the MOU, its two parties, a signatory and a citation in one form.
+    page = log_in(browser, live_server.url, editor.username)
+    page.goto("/admin/initiatives/agreement/add/")
+    page.locator("#id_name").press_sequentially(MOU_NAME)
+    assert page.input_value("#id_slug") == "mou-on-startup-cooperation-between-korea-and-belgium"
+    page.select_option("#id_kind", "mou")
+    page.fill("#id_signed_on", "2025-03-10")
+    page.select_option("#id_signed_on_precision", "day")
+    choose(page, "id_parties-0-ministry", "Ministry of SMEs and Startups")
+    choose(page, "id_parties-0-signatory", "Oh Young-ju")
+    page.fill("#id_parties-0-signatory_title", "Minister of SMEs and Startups")
+    choose(page, "id_parties-1-ministry", "FPS Economy")
+    choose(page, "id_citations-0-source", "MSS press release on Belgian cooperation")
+    page.fill("#id_citations-0-quote", QUOTE)
+    assert page.locator("#id_is_published").count() == 0  # editors cannot publish
+    page.click("input[name=_save]")
+    page.wait_for_url("**/admin/initiatives/agreement/")
+    assert "was added successfully" in page.content()
+
+    mou = models.Agreement.objects.get(name=MOU_NAME)
+    assert mou.is_published is False
+    assert mou.parties.count() == 2
+    assert mou.citations.get().quote == QUOTE
+    detail_url = build.public_url(mou)
+    list_url = build.public_list_url("agreement")
+
+    # An anonymous visitor cannot see the draft.
+    assert models.Agreement.objects.published().filter(pk=mou.pk).count() == 0
+    anonymous = visitor(browser, live_server.url)
+    if list_url and detail_url:
+        assert anonymous.goto(detail_url).status == 404
+        anonymous.goto(list_url)
+        assert MOU_NAME not in anonymous.content()
+
+    # A reviewer publishes it with the admin action.
+    page = log_in(browser, live_server.url, reviewer.username)
+    page.goto("/admin/initiatives/agreement/")
+    page.locator(f"input[name=_selected_action][value='{mou.pk}']").check()
+    page.select_option("select[name=action]", "publish")
+    page.click("button[name=index]")
+    page.wait_for_load_state()
+    assert "1 record published." in page.content()
+    mou.refresh_from_db()
+    assert mou.is_published is True
+
+    # Now an anonymous visitor finds it on the agreements list and opens its page.
+    if not (list_url and detail_url):
+        pytest.skip("published as expected; the public agreement pages are not routed yet")
+    anonymous = visitor(browser, live_server.url)
+    assert anonymous.goto(list_url).status == 200
+    anonymous.get_by_role("link", name=MOU_NAME).first.click()
+    anonymous.wait_for_url(f"**{detail_url}")
+    content = anonymous.content()
+    assert MOU_NAME in content
+    assert "Ministry of SMEs and Startups" in content
+    assert "FPS Economy" in content
+    assert os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] == "true"

@@ -1,0 +1,140 @@
+"""Anonymous pages come from the cache until anything changes; staff never share it."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.http import HttpResponse
+from django.test import RequestFactory
+from django.urls import reverse
+
+from initiatives import cache
+from initiatives.models import Agreement, CooperationArea
+
+BELGIUM_MOU = "korea-belgium-sme-startup-mou-2026"
+
+
+@pytest.fixture
+def agreements_url():
+    return reverse("initiatives:agreement-list")
+
+
+@pytest.fixture
+def staff_client(client, db):
+    user = get_user_model().objects.create_user("reviewer", is_staff=True, is_superuser=True)
+    client.force_login(user)
+    return client
+
+
+def cache_state(response) -> str:
+    return response.get(cache.HIT_HEADER, "none")
+
+
+def test_an_anonymous_get_is_served_from_the_cache_the_second_time(
+    client, portal_data, agreements_url, django_assert_num_queries
+):
+    first = client.get(agreements_url)
+    assert first.status_code == 200
+    assert cache_state(first) == "miss"
+    with django_assert_num_queries(0):
+        second = client.get(agreements_url)
+    assert cache_state(second) == "hit"
+    assert second.content == first.content
+    assert second["Content-Type"] == first["Content-Type"]
+
+
+def test_a_save_in_between_makes_the_next_get_fresh(client, portal_data, agreements_url):
+    client.get(agreements_url)
+    agreement = Agreement.objects.get(slug=BELGIUM_MOU)
+    agreement.name = "Renamed Belgian memorandum"
+    agreement.save()
+    response = client.get(agreements_url)
+    assert cache_state(response) == "miss"
+    assert "Renamed Belgian memorandum" in response.text
+
+
+def test_unpublishing_and_publishing_show_at_once(client, portal_data, agreements_url):
+    agreement = Agreement.objects.get(slug=BELGIUM_MOU)
+    assert agreement.name in client.get(agreements_url).text
+    agreement.is_published = False
+    agreement.save()
+    assert agreement.name not in client.get(agreements_url).text
+    agreement.is_published = True
+    agreement.save()
+    assert agreement.name in client.get(agreements_url).text
+
+
+def test_changing_links_and_deleting_invalidate_too(portal_data):
+    agreement = Agreement.objects.get(slug=BELGIUM_MOU)
+    version = cache.data_version()
+    agreement.cooperation_areas.add(CooperationArea.objects.create(slug="new", name="New"))
+    assert cache.data_version() != version
+    version = cache.data_version()
+    CooperationArea.objects.get(slug="new").delete()
+    assert cache.data_version() != version
+
+
+def test_logged_in_staff_neither_get_nor_fill_the_cache(
+    client, staff_client, portal_data, agreements_url
+):
+    from django.test import Client
+
+    anonymous = Client()
+    anonymous.get(agreements_url)  # now cached for the public
+    staff_view = staff_client.get(agreements_url)
+    assert staff_view.status_code == 200
+    assert cache_state(staff_view) == "none"
+
+    filtered = agreements_url + "?country=be"
+    staff_client.get(filtered)
+    assert cache_state(anonymous.get(filtered)) == "miss"
+
+
+def test_query_strings_get_their_own_entries(client, portal_data, agreements_url):
+    assert cache_state(client.get(agreements_url + "?country=be")) == "miss"
+    assert cache_state(client.get(agreements_url + "?country=kr")) == "miss"
+    assert cache_state(client.get(agreements_url + "?country=be")) == "hit"
+
+
+def test_languages_get_their_own_entries(client, portal_data, agreements_url):
+    assert cache_state(client.get(agreements_url, HTTP_ACCEPT_LANGUAGE="en")) == "miss"
+    korean = client.get(agreements_url, HTTP_ACCEPT_LANGUAGE="ko")
+    assert cache_state(korean) == "miss"
+    assert korean["Content-Language"] == "ko"
+    assert cache_state(client.get(agreements_url, HTTP_ACCEPT_LANGUAGE="ko")) == "hit"
+
+
+def test_formats_get_their_own_entries():
+    factory = RequestFactory()
+    html = factory.get("/api/agreements/", HTTP_ACCEPT="text/html")
+    json = factory.get("/api/agreements/", HTTP_ACCEPT="application/json")
+    assert cache.page_key(html) != cache.page_key(json)
+
+
+def test_a_page_not_found_is_never_stored(client, portal_data):
+    url = reverse("initiatives:agreement-detail", args=["no-such-agreement"])
+    assert client.get(url).status_code == 404
+    assert cache_state(client.get(url)) == "none"
+
+
+def test_responses_that_set_cookies_or_answer_other_methods_are_not_stored(db):
+    factory = RequestFactory()
+    with_cookie = HttpResponse("hello")
+    with_cookie.set_cookie("csrftoken", "secret")
+    assert not cache.may_store(factory.get("/"), with_cookie)
+    assert not cache.may_store(factory.post("/"), HttpResponse("hello"))
+    private = HttpResponse("hello", headers={"Cache-Control": "private, max-age=0"})
+    assert not cache.may_store(factory.get("/"), private)
+    assert cache.may_store(factory.get("/"), HttpResponse("hello"))
+
+
+def test_a_request_with_a_session_is_never_served_from_the_cache(
+    client, portal_data, agreements_url
+):
+    client.get(agreements_url)
+    client.cookies["sessionid"] = "anything"
+    assert cache_state(client.get(agreements_url)) == "none"
+
+
+def test_setting_zero_seconds_turns_the_cache_off(client, portal_data, agreements_url, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    client.get(agreements_url)
+    assert cache_state(client.get(agreements_url)) == "none"

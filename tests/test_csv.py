@@ -1,0 +1,150 @@
+"""CSV of any filtered list: the page's rows, all of them, streamed, Excel-ready and safe."""
+
+import csv
+import io
+
+import pytest
+from django.http import StreamingHttpResponse
+
+from initiatives.exports import neutralise
+from initiatives.models import Ministry, SupportCase
+from tests import factories
+
+
+def csv_body(response) -> str:
+    assert isinstance(response, StreamingHttpResponse)
+    raw = b"".join(response.streaming_content)
+    assert raw.startswith(b"\xef\xbb\xbf"), "UTF-8 byte-order mark for Excel"
+    return raw.decode("utf-8-sig")
+
+
+def csv_rows(client, url, params=None) -> list[dict]:
+    response = client.get(url, params or {})
+    assert response.status_code == 200, response.content
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].startswith("attachment; filename=")
+    return list(csv.DictReader(io.StringIO(csv_body(response), newline="")))
+
+
+def page_slugs(client, url, params):
+    response = client.get(url, params)
+    assert response.status_code == 200
+    return [getattr(r, "slug", None) or r.code for r in response.context["paginator"].object_list]
+
+
+@pytest.mark.parametrize(
+    ("url", "params"),
+    [
+        ("/agreements/", {"country": "be"}),
+        ("/agreements/", {"ministry": "mss", "date_from": "2024"}),
+        ("/ministries/", {"q": "MoFA"}),
+        ("/councils/", {"q": "overseas consultative bodies"}),
+        ("/meetings/", {"country": "kr", "sort": "held_on"}),
+        ("/support-cases/", {}),
+        ("/organizations/", {"kind": "mission"}),
+        ("/people/", {"q": "Oh Young-joo"}),
+        ("/programs/", {"date_from": "2025"}),
+        ("/sources/", {}),
+        ("/countries/", {}),
+    ],
+)
+def test_csv_holds_the_rows_the_page_lists(client, portal_data, url, params):
+    rows = csv_rows(client, url, {**params, "format": "csv"})
+    key = "code" if url == "/countries/" else "slug"
+    assert [row[key] for row in rows] == page_slugs(client, url, params)
+    assert all(row["url"].startswith("http://testserver/") for row in rows)
+
+
+def test_csv_holds_every_matching_row_not_one_page(client, db):
+    for i in range(60):
+        factories.ministry(slug=f"ministry-{i:02d}", country_code="be")
+    factories.ministry(slug="elsewhere", country_code="fr")
+    page = client.get("/ministries/", {"country": "be"})
+    assert len(page.context["object_list"]) == 25
+    rows = csv_rows(client, "/ministries/", {"country": "be", "format": "csv", "page": "2"})
+    assert len(rows) == 60
+    assert "elsewhere" not in {row["slug"] for row in rows}
+
+
+def test_korean_text_round_trips(client, db):
+    factories.ministry(slug="mss", name="Ministry of SMEs and Startups", name_ko="중소벤처기업부")
+    factories.country(code="kr", name="South Korea")
+    rows = csv_rows(client, "/ministries/", {"format": "csv"})
+    assert rows[0]["name_ko"] == "중소벤처기업부"
+
+
+def test_korean_text_of_the_portal_data_round_trips(client, portal_data):
+    rows = csv_rows(client, "/countries/", {"format": "csv"})
+    assert {"code": "kr", "name_ko": "대한민국"}.items() <= next(
+        row for row in rows if row["code"] == "kr"
+    ).items()
+
+
+@pytest.mark.parametrize(
+    ("value", "cell"),
+    [
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
+        ("+1+2", "'+1+2"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tcmd", "'\tcmd"),
+        ("\rcmd", "'\rcmd"),
+        ("Plain name", "Plain name"),
+        ("2024-04", "2024-04"),
+        (None, ""),
+    ],
+)
+def test_formula_cells_are_neutralised(value, cell):
+    assert neutralise(value) == cell
+
+
+def test_formula_names_are_neutralised_in_the_file(client, db):
+    factories.ministry(slug="formula", name="=cmd|' /C calc'!A0", acronym="@SUM(1)")
+    factories.ministry(slug="plus", name="+31 ministry", note="")
+    rows = {row["slug"]: row for row in csv_rows(client, "/ministries/", {"format": "csv"})}
+    assert rows["formula"]["name"] == "'=cmd|' /C calc'!A0"
+    assert rows["formula"]["acronym"] == "'@SUM(1)"
+    assert rows["plus"]["name"] == "'+31 ministry"
+
+
+def test_meeting_format_filter_still_applies_beside_format_csv(client, portal_data):
+    rows = csv_rows(client, "/meetings/?format=hybrid&format=csv")
+    assert [row["slug"] for row in rows] == page_slugs(client, "/meetings/", {"format": "hybrid"})
+    assert [row["slug"] for row in rows] == ["sme-globalization-strategy-meeting"]
+
+
+def test_bad_filter_gets_a_400_naming_it(client, portal_data):
+    response = client.get("/agreements/", {"country": "zz", "format": "csv"})
+    assert response.status_code == 400
+    assert "zz" in response.content.decode()
+
+
+def test_list_page_links_to_its_csv_with_its_filters(client, portal_data):
+    html = client.get("/agreements/", {"country": "be", "page": "1"}).content.decode()
+    assert 'href="/agreements/?country=be&amp;format=csv"' in html
+
+
+def test_drafts_and_staff_fields_never_reach_the_csv(client, portal_data):
+    mss = Ministry.objects.get(slug="mss")
+    hidden = factories.ministry(slug="draft-ministry", is_published=False)
+    factories.agreement(slug="draft-agreement", parties=(mss,), is_published=False)
+    factories.agreement(slug="public-agreement", parties=(mss, hidden))
+    factories.support_case(slug="noted", staff_notes="STAFF-NOTE", staff_contacts="STAFF-CONTACT")
+    SupportCase.objects.update(staff_notes="STAFF-NOTE", staff_contacts="STAFF-CONTACT")
+    for url in ["/agreements/", "/ministries/", "/support-cases/", "/organizations/"]:
+        text = csv_body(client.get(url, {"format": "csv"}))
+        for secret in ["draft-agreement", "draft-ministry", "STAFF-NOTE", "STAFF-CONTACT"]:
+            assert secret not in text, (url, secret)
+    header = csv_body(client.get("/support-cases/", {"format": "csv"})).splitlines()[0]
+    assert "staff" not in header
+
+
+def test_csv_reads_a_fixed_number_of_queries_however_many_rows(
+    client, db, django_assert_max_num_queries
+):
+    factories.portal_world(size=2, prefix="a")
+    with django_assert_max_num_queries(30) as small:
+        b"".join(client.get("/agreements/", {"format": "csv"}).streaming_content)
+    factories.portal_world(size=6, prefix="b")
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        b"".join(client.get("/agreements/", {"format": "csv"}).streaming_content)

@@ -1,0 +1,106 @@
+"""The staff-only data-quality view: records missing sources or links, and stale records."""
+
+import datetime
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from initiatives import models
+from initiatives.admin_views import data_quality_report
+from tests import editor_builders as build
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = build.FAST_PASSWORD_HASHERS
+
+
+def problem(title_start: str):
+    return next(p for p in data_quality_report() if str(p.title).startswith(title_start))
+
+
+def test_records_with_no_citation_are_listed():
+    uncited, cited = build.ministry("Uncited ministry"), build.ministry("Cited ministry")
+    build.cite(cited)
+
+    records = problem("Records with no citation").records
+
+    assert uncited in records
+    assert cited not in records
+
+
+def test_agreements_with_no_parties_are_listed():
+    lonely = build.agreement("MOU with no parties")
+    signed = build.agreement("MOU with parties")
+    models.AgreementParty.objects.create(agreement=signed, ministry=build.ministry())
+
+    assert problem("Agreements with no parties").records == [lonely]
+
+
+def test_councils_with_no_meetings_are_listed():
+    quiet = build.council("Quiet council")
+    busy = build.council("Busy council")
+    build.meeting(council=busy)
+
+    assert problem("Councils with no meetings").records == [quiet]
+
+
+def test_records_unchanged_for_over_a_year_are_listed():
+    old = build.person("Long-unchanged person")
+    models.Person.objects.filter(pk=old.pk).update(
+        updated_at=timezone.now() - datetime.timedelta(days=400)
+    )
+    build.person("Recently changed person")
+
+    assert problem("Records unchanged for over a year").records == [old]
+
+
+def test_saving_a_record_takes_it_off_the_stale_list():
+    old = build.person()
+    models.Person.objects.filter(pk=old.pk).update(
+        updated_at=timezone.now() - datetime.timedelta(days=400)
+    )
+
+    old.refresh_from_db()
+    old.save()
+
+    assert problem("Records unchanged for over a year").records == []
+
+
+def test_staff_see_the_data_quality_page_with_links_to_fix_records():
+    lonely = build.agreement("MOU with no parties")
+    client = Client()
+    client.force_login(build.account("editor"))
+
+    response = client.get(reverse("admin-data-quality"))
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Agreements with no parties" in page
+    assert reverse("admin:initiatives_agreement_change", args=[lonely.pk]) in page
+
+
+def test_the_admin_index_links_to_the_data_quality_page():
+    client = Client()
+    client.force_login(build.account("editor"))
+
+    assert reverse("admin-data-quality") in client.get("/admin/").content.decode()
+
+
+def test_anonymous_visitors_are_sent_to_log_in():
+    response = Client().get(reverse("admin-data-quality"))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_logged_in_non_staff_users_cannot_see_it():
+    client = Client()
+    client.force_login(get_user_model().objects.create_user("visitor"))
+
+    assert client.get(reverse("admin-data-quality")).status_code == 302

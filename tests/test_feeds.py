@@ -1,0 +1,168 @@
+"""Atom feeds of agreements and meetings, the iCalendar of meetings, and how every format
+of one filtered question agrees with the page."""
+
+import csv
+import datetime
+import io
+import xml.etree.ElementTree as ET
+
+import pytest
+from icalendar import Calendar
+
+from initiatives.models import Agreement, Meeting, Ministry
+from tests import factories
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def atom(client, url, params=None) -> ET.Element:
+    response = client.get(url, params or {})
+    assert response.status_code == 200, response.content
+    assert response["Content-Type"].startswith("application/atom+xml")
+    feed = ET.fromstring(response.content)
+    assert feed.tag == f"{ATOM}feed"
+    return feed
+
+
+def entry_slugs(feed) -> list[str]:
+    return [
+        entry.find(f"{ATOM}link").get("href").rstrip("/").rsplit("/", 1)[-1]
+        for entry in feed.findall(f"{ATOM}entry")
+    ]
+
+
+def ical(client, params=None) -> Calendar:
+    response = client.get("/feeds/meetings.ics", params or {})
+    assert response.status_code == 200, response.content
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    return Calendar.from_ical(response.content)
+
+
+def page_slugs(client, url, params=None):
+    response = client.get(url, params or {})
+    assert response.status_code == 200
+    return [r.slug for r in response.context["paginator"].object_list]
+
+
+def test_agreement_feed_is_atom_newest_first(client, portal_data):
+    feed = atom(client, "/feeds/agreements/")
+    assert feed.find(f"{ATOM}title").text.startswith("Agreements")
+    slugs = entry_slugs(feed)
+    assert slugs == page_slugs(client, "/agreements/")
+    signed = [Agreement.objects.get(slug=s).signed_on for s in slugs]
+    dated = [d for d in signed if d]
+    assert dated == sorted(dated, reverse=True)
+    for entry in feed.findall(f"{ATOM}entry"):
+        assert entry.find(f"{ATOM}id").text
+        assert entry.find(f"{ATOM}link").get("href").startswith("http://testserver/agreements/")
+
+
+def test_entry_updated_times_come_from_the_records(client, portal_data):
+    mou = Agreement.objects.get(slug="korea-belgium-sme-startup-mou-2026")
+    mou.summary += " Updated."
+    mou.save()
+    mou.refresh_from_db()
+    feed = atom(client, "/feeds/agreements/")
+    updated = {
+        slug: datetime.datetime.fromisoformat(entry.find(f"{ATOM}updated").text)
+        for slug, entry in zip(entry_slugs(feed), feed.findall(f"{ATOM}entry"), strict=True)
+    }
+    for slug, when in updated.items():
+        assert when == Agreement.objects.get(slug=slug).updated_at
+    feed_updated = datetime.datetime.fromisoformat(feed.find(f"{ATOM}updated").text)
+    assert feed_updated == mou.updated_at == max(updated.values())
+
+
+def test_meeting_feed_is_atom_and_takes_the_list_filters(client, portal_data):
+    feed = atom(client, "/feeds/meetings/", {"country": "kr"})
+    assert entry_slugs(feed) == page_slugs(client, "/meetings/", {"country": "kr"})
+    assert entry_slugs(feed)
+    assert len(entry_slugs(atom(client, "/feeds/meetings/"))) == Meeting.objects.count()
+
+
+def test_feeds_answer_a_bad_filter_with_a_400(client, portal_data):
+    for url in ["/feeds/agreements/", "/feeds/meetings/", "/feeds/meetings.ics"]:
+        response = client.get(url, {"country": "zz", "date_from": "soon"})
+        assert response.status_code == 400
+        assert "zz" in response.content.decode()
+
+
+def test_calendar_has_all_day_events_for_meetings_with_a_day(client, portal_data):
+    calendar = ical(client)
+    events = {str(e["UID"]).split("@")[0]: e for e in calendar.walk("VEVENT")}
+    on_a_day = Meeting.objects.filter(held_on_precision="day")
+    assert set(events) == {f"meeting-{m.slug}" for m in on_a_day}
+    assert len(events) == 3
+    for meeting in on_a_day:
+        event = events[f"meeting-{meeting.slug}"]
+        start, end = event.decoded("DTSTART"), event.decoded("DTEND")
+        assert type(start) is datetime.date and start == meeting.held_on
+        assert end == meeting.held_on + datetime.timedelta(days=1)
+        assert str(event["SUMMARY"]) == meeting.name
+        assert str(event["URL"]) == f"http://testserver{meeting.get_absolute_url()}"
+        # iCalendar times are to the second.
+        assert event.decoded("LAST-MODIFIED") == meeting.updated_at.replace(microsecond=0)
+
+
+def test_calendar_says_it_leaves_out_meetings_known_only_to_month_or_year(client, portal_data):
+    calendar = ical(client)
+    description = str(calendar["DESCRIPTION"])
+    assert "known only to the month or the year" in description
+    assert "left out: 7" in description
+    assert str(calendar["X-WR-CALDESC"]) == description
+
+
+def test_calendar_takes_the_list_filters(client, portal_data):
+    calendar = ical(client, {"country": "kr"})
+    uids = {str(e["UID"]).split("@")[0] for e in calendar.walk("VEVENT")}
+    assert uids == {"meeting-policy-council-first-meeting-2024-12-17"}
+    assert "left out: 2" in str(calendar["DESCRIPTION"])
+
+
+def test_drafts_never_reach_the_feeds(client, portal_data):
+    mss = Ministry.objects.get(slug="mss")
+    factories.agreement(slug="draft-agreement", parties=(mss,), is_published=False)
+    factories.meeting(slug="draft-meeting", held="2024-11-30", is_published=False)
+    factories.meeting(slug="public-meeting", held="2024-11-30")
+    for url in ["/feeds/agreements/", "/feeds/meetings/", "/feeds/meetings.ics"]:
+        text = client.get(url).content.decode()
+        assert "draft-agreement" not in text and "draft-meeting" not in text
+    assert "public-meeting" in client.get("/feeds/meetings.ics").content.decode()
+
+
+def test_pages_link_to_the_feeds_from_their_head(client, portal_data):
+    html = client.get("/").content.decode()
+    head = html.split("</head>")[0]
+    assert 'rel="alternate" type="application/atom+xml"' in head
+    assert 'href="/feeds/agreements/"' in head and 'href="/feeds/meetings/"' in head
+    assert 'type="text/calendar"' in head and 'href="/feeds/meetings.ics"' in head
+
+
+def test_meeting_list_links_to_its_filtered_feeds(client, portal_data):
+    html = client.get("/meetings/", {"country": "kr"}).content.decode()
+    assert 'href="/feeds/meetings/?country=kr"' in html
+    assert 'href="/feeds/meetings.ics?country=kr"' in html
+
+
+@pytest.mark.parametrize("params", [{"country": "be"}, {"ministry": "mss"}, {}])
+def test_every_format_of_one_question_agrees_with_the_page(client, portal_data, params):
+    shown = page_slugs(client, "/agreements/", params)
+    api = client.get("/api/agreements/", params).json()
+    assert [r["slug"] for r in api["results"]] == shown
+    raw = b"".join(client.get("/agreements/", {**params, "format": "csv"}).streaming_content)
+    rows = csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline=""))
+    assert [row["slug"] for row in rows] == shown
+    assert entry_slugs(atom(client, "/feeds/agreements/", params)) == shown
+    meetings = page_slugs(client, "/meetings/", params)
+    on_a_day = {s for s in meetings if Meeting.objects.get(slug=s).held_on_precision == "day"}
+    uids = {str(e["UID"]).split("@")[0] for e in ical(client, params).walk("VEVENT")}
+    assert uids == {f"meeting-{slug}" for slug in on_a_day}
+
+
+def test_feed_summaries_are_html_that_shows_markup_as_text(client, db):
+    factories.meeting(slug="marked-up", summary='<img src=x onerror="alert(1)">')
+    feed = atom(client, "/feeds/meetings/")
+    summary = feed.find(f"{ATOM}entry/{ATOM}summary")
+    assert summary.get("type") == "html"
+    assert "<img" not in summary.text
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in summary.text

@@ -1,0 +1,322 @@
+"""The interface in Korean and English: pages, dates, record names, the switcher, the .po."""
+
+import datetime
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import polib
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+
+from initiatives.dates import PartialDate, Precision
+from tests import factories as f
+from tests.test_html_valid import every_kind_of_page
+
+PO_FILE = Path(settings.BASE_DIR) / "locale" / "ko" / "LC_MESSAGES" / "django.po"
+MO_FILE = PO_FILE.with_suffix(".mo")
+
+
+class InterfaceText(HTMLParser):
+    """What a reader meets: text between tags, and the labels given in attributes."""
+
+    LABELS = ("aria-label", "title", "alt", "placeholder")
+
+    def __init__(self):
+        super().__init__()
+        self.texts: set[str] = set()
+        self.skipping = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style"):
+            self.skipping += 1
+        for name, value in attrs:
+            if name in self.LABELS and value:
+                self.texts.add(value.strip())
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style"):
+            self.skipping -= 1
+
+    def handle_data(self, data):
+        text = " ".join(data.split())
+        if text and not self.skipping:
+            self.texts.add(text)
+
+
+def texts(response) -> set[str]:
+    parser = InterfaceText()
+    parser.feed(response.content.decode())
+    return parser.texts
+
+
+def catalog() -> polib.POFile:
+    return polib.pofile(str(PO_FILE))
+
+
+def interface_phrases() -> set[str]:
+    """Every English phrase of the interface of two or more words, as the .po holds them."""
+    return {
+        entry.msgid
+        for entry in catalog()
+        if " " in entry.msgid and "%" not in entry.msgid and not entry.msgctxt
+    }
+
+
+def korean_client() -> Client:
+    return Client(headers={"accept-language": "ko"})
+
+
+def english_client() -> Client:
+    return Client(headers={"accept-language": "en"})
+
+
+# The catalogue ------------------------------------------------------------------------
+
+
+def test_every_message_is_translated_and_none_is_fuzzy():
+    po = catalog()
+    assert po.untranslated_entries() == []
+    assert [e.msgid for e in po.fuzzy_entries()] == []
+    assert po.metadata.get("Plural-Forms", "").startswith("nplurals=1;")
+
+
+def test_the_compiled_catalogue_matches_the_po_file():
+    """``compilemessages`` has run since the .po file last changed."""
+    assert MO_FILE.exists(), "run `manage.py compilemessages`"
+    compiled = {(e.msgctxt, e.msgid): e.msgstr or e.msgstr_plural for e in polib.mofile(MO_FILE)}
+    for entry in catalog().translated_entries():
+        expected = entry.msgstr or entry.msgstr_plural
+        assert compiled.get((entry.msgctxt, entry.msgid)) == expected, entry.msgid
+
+
+def test_placeholders_survive_translation():
+    # Korean has one plural form, used for every number: it follows the English plural.
+    for entry in catalog().translated_entries():
+        wanted = sorted(re.findall(r"%\(\w+\)s|%d|%s", entry.msgid_plural or entry.msgid))
+        for text in [entry.msgstr, *entry.msgstr_plural.values()]:
+            if text:
+                assert sorted(re.findall(r"%\(\w+\)s|%d|%s", text)) == wanted, entry.msgid
+
+
+# Partial dates ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "precision", "english", "korean"),
+    [
+        (datetime.date(2026, 1, 1), Precision.YEAR, "2026", "2026년"),
+        (datetime.date(2024, 4, 1), Precision.MONTH, "April 2024", "2024년 4월"),
+        (datetime.date(2024, 12, 17), Precision.DAY, "17 December 2024", "2024년 12월 17일"),
+    ],
+)
+def test_partial_dates_are_written_the_korean_way_in_korean(value, precision, english, korean):
+    date = PartialDate(value, precision)
+    with translation.override("en"):
+        assert str(date) == english
+    with translation.override("ko"):
+        assert str(date) == korean
+
+
+@pytest.mark.django_db
+def test_a_korean_page_shows_dates_in_korean():
+    agreement = f.agreement(slug="mou", signed="2024-04")
+    response = korean_client().get(agreement.get_absolute_url())
+    assert '<time datetime="2024-04">2024년 4월</time>' in response.content.decode()
+
+
+# Whole pages ---------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_every_kind_of_page_is_in_korean_with_accept_language_ko():
+    urls = every_kind_of_page(f.portal_world(size=3))
+    phrases = interface_phrases()
+    for name, url in urls.items():
+        english = english_client().get(url)
+        korean = korean_client().get(url)
+        assert korean.status_code == english.status_code, url
+        assert '<html lang="ko">' in korean.content.decode(), name
+        assert '<html lang="en">' in english.content.decode(), name
+        shown_in_english = texts(english) & phrases
+        assert shown_in_english, f"{name}: no interface text found"
+        assert texts(korean) & shown_in_english == set(), name
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("ko", ["협정", "부처", "협의회", "회의", "지원 사례", "본문 바로가기", "전체 검색"]),
+        ("en", ["Agreements", "Ministries", "Councils", "Meetings", "Support cases"]),
+    ],
+)
+def test_navigation_is_in_the_requested_language(language, expected):
+    response = Client(headers={"accept-language": language}).get(
+        reverse("initiatives:agreement-list")
+    )
+    found = texts(response)
+    assert f'<html lang="{language}">' in response.content.decode()
+    for label in expected:
+        assert label in found
+
+
+@pytest.mark.django_db
+def test_the_list_heading_and_filters_are_in_korean():
+    f.agreement(slug="mou")
+    found = texts(korean_client().get(reverse("initiatives:agreement-list")))
+    assert {"협정", "필터", "필터 적용", "결과 1건"} <= found
+
+
+@pytest.mark.django_db
+def test_an_unknown_language_gets_english():
+    response = Client(headers={"accept-language": "fr"}).get(reverse("initiatives:dashboard"))
+    assert '<html lang="en">' in response.content.decode()
+
+
+# The switcher --------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_switcher_offers_the_other_language_and_returns_to_the_same_address():
+    f.agreement(slug="mou")
+    url = reverse("initiatives:agreement-list") + "?country=kr&sort=name&q=MOU"
+    page = english_client().get(url).content.decode()
+    assert f'action="{reverse("set_language")}" method="post"' in page
+    assert 'name="next" value="/agreements/?country=kr&amp;sort=name&amp;q=MOU"' in page
+    assert 'name="language" value="ko" lang="ko">한국어</button>' in page
+
+    client = Client()
+    response = client.post(reverse("set_language"), {"language": "ko", "next": url})
+    assert response.status_code == 302
+    assert response["Location"] == url
+    korean = client.get(response["Location"]).content.decode()
+    assert '<html lang="ko">' in korean
+    assert 'name="language" value="en" lang="en">English</button>' in korean
+
+    back = client.post(reverse("set_language"), {"language": "en", "next": url})
+    assert back["Location"] == url
+    assert '<html lang="en">' in client.get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_switcher_never_sends_a_visitor_to_another_site():
+    response = Client().post(
+        reverse("set_language"), {"language": "ko", "next": "https://example.com/"}
+    )
+    assert response["Location"] == "/"
+
+
+# Record names ---------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_korean_name_is_shown_on_korean_pages_and_the_english_one_otherwise():
+    korea = f.country(code="kr")
+    korea.name_ko = "대한민국"
+    korea.save()
+    ministry = f.ministry(
+        slug="mss", name="Ministry of SMEs and Startups", name_ko="중소벤처기업부", acronym="MSS"
+    )
+    named = f.agreement(slug="named", name="MOU on startups", parties=(ministry,))
+    named.name_ko = "스타트업 협력 양해각서"
+    named.save()
+    unnamed = f.agreement(slug="unnamed", name="Joint declaration", parties=(ministry,))
+
+    korean = korean_client().get(named.get_absolute_url()).content.decode()
+    assert "<h1>스타트업 협력 양해각서</h1>" in korean
+    assert '<p class="other-name" lang="en">MOU on startups</p>' in korean
+    assert ">중소벤처기업부</a>" in korean
+    assert ">대한민국</a>" in korean
+
+    english = english_client().get(named.get_absolute_url()).content.decode()
+    assert "<h1>MOU on startups</h1>" in english
+    assert '<p class="other-name" lang="ko">스타트업 협력 양해각서</p>' in english
+    assert ">Ministry of SMEs and Startups</a>" in english
+    assert ">Korea, Republic of</a>" in english
+
+    # No Korean name: the English one, marked as English, never an invented Korean one.
+    fallback = korean_client().get(unnamed.get_absolute_url()).content.decode()
+    assert '<h1 lang="en">Joint declaration</h1>' in fallback
+    assert "other-name" not in fallback
+
+    listed = korean_client().get(reverse("initiatives:agreement-list")).content.decode()
+    assert ">스타트업 협력 양해각서</a>" in listed
+    assert 'lang="en">Joint declaration</a>' in listed
+
+
+@pytest.mark.django_db
+def test_countries_are_listed_by_their_korean_names_in_korean(portal_data):
+    korean = korean_client().get(reverse("initiatives:country-list")).content.decode()
+    assert ">벨기에</a>" in korean
+    english = english_client().get(reverse("initiatives:country-list")).content.decode()
+    assert ">Belgium</a>" in english
+
+
+@pytest.mark.django_db
+def test_display_name_follows_the_active_language():
+    ministry = f.ministry(
+        slug="mss", name="Ministry of SMEs and Startups", name_ko="중소벤처기업부"
+    )
+    plain = f.ministry(slug="mofa", name="Ministry of Foreign Affairs")
+    with translation.override("ko"):
+        assert (ministry.display_name, plain.display_name) == (
+            "중소벤처기업부",
+            "Ministry of Foreign Affairs",
+        )
+    with translation.override("en"):
+        assert ministry.display_name == "Ministry of SMEs and Startups"
+
+
+@pytest.mark.django_db
+def test_sort_orders_and_filter_choices_are_in_korean():
+    korea = f.country(code="kr")
+    korea.name_ko = "대한민국"
+    korea.save()
+    ministry = f.ministry(
+        slug="mss", name="Ministry of SMEs and Startups", name_ko="중소벤처기업부"
+    )
+    f.agreement(slug="mou", parties=(ministry,))
+    korean = korean_client().get(reverse("initiatives:agreement-list"))
+    assert {"서명일, 최신순", "서명일, 오래된 순", "이름 오름차순 (A–Z)"} <= texts(korean)
+    for choice in ["대한민국", "중소벤처기업부", "양해각서"]:
+        assert f'>{choice} <span class="count">(1)</span>' in korean.content.decode()
+    english = texts(english_client().get(reverse("initiatives:agreement-list")))
+    assert {"signing date, newest first", "Korea, Republic of"} <= english
+
+
+@pytest.mark.django_db
+def test_related_agreements_read_as_korean_sentences():
+    old = f.agreement(slug="old", name="Earlier MOU", signed="2020")
+    new = f.agreement(slug="new", name="New MOU")
+    f.relation(new=new, old=old, kind="supersedes")
+    newer = korean_client().get(new.get_absolute_url()).content.decode()
+    assert (
+        f'이 협정은 <a href="{old.get_absolute_url()}" lang="en">Earlier MOU</a>을(를) 대체합니다'
+        in (newer)
+    )
+    older = korean_client().get(old.get_absolute_url()).content.decode()
+    assert (
+        f'<a href="{new.get_absolute_url()}" lang="en">New MOU</a>이(가) 이 협정을 대체합니다'
+        in (older)
+    )
+    english = english_client().get(new.get_absolute_url()).content.decode()
+    assert (
+        f'This agreement supersedes <a href="{old.get_absolute_url()}">Earlier MOU</a>' in english
+    )
+
+
+@pytest.mark.django_db
+def test_the_admin_and_its_own_pages_are_in_korean(admin_user):
+    client = korean_client()
+    client.force_login(admin_user)
+    index = client.get(reverse("admin:index"))
+    assert '<html lang="ko"' in index.content.decode()
+    assert {"편집 점검", "데이터 품질"} <= texts(index)
+    quality = client.get(reverse("admin-data-quality")).content.decode()
+    assert "<h2" in quality
+    assert "인용이 없는 기록 (" in quality
+    assert "당사자가 없는 협정 (" in quality

@@ -1,0 +1,115 @@
+"""The caps that keep pages fast on large data: facets, counts, country sections, a
+source's citations, search totals and the calendar. Each cap is a module constant,
+made small here."""
+
+import pytest
+from django.urls import reverse
+
+from initiatives import feeds, filters, querysets, search, views
+from tests.factories import meeting, source
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def meetings(db):
+    """Seven dated meetings, one in each of seven countries."""
+    codes = ["be", "de", "fr", "kr", "jp", "us", "cn"]
+    return [
+        meeting(slug=f"m-{i}", held=f"2024-0{i + 1}-15", country_code=code)
+        for i, code in enumerate(codes)
+    ]
+
+
+def test_a_facet_lists_at_most_the_limit_plus_the_selected(client, meetings, monkeypatch):
+    monkeypatch.setattr(filters, "FACET_LIMIT", 3)
+    response = client.get(reverse("initiatives:meeting-list") + "?country=cn&country=be")
+    choices = dict((f.field_name, c) for f, c in response.context["facets"])["country"]
+    values = {c.value for c in choices}
+    assert {"cn", "be"} <= values
+    assert len(choices) == 3 + 2
+    assert all(c.selected == (c.value in ("cn", "be")) for c in choices)
+    assert choices.more
+    assert "Only the 3 choices with the most records are listed" in response.text
+
+
+def test_a_short_facet_is_listed_whole(client, meetings):
+    response = client.get(reverse("initiatives:meeting-list"))
+    choices = dict((f.field_name, c) for f, c in response.context["facets"])["country"]
+    assert len(choices) == 7
+    assert not choices.more
+    assert "choices with the most records" not in response.text
+
+
+def test_a_count_past_the_cap_says_more_than(client, meetings, monkeypatch):
+    monkeypatch.setattr(views, "COUNT_CAP", 4)
+    url = reverse("initiatives:meeting-list")
+    response = client.get(url + "?page_size=2")
+    assert response.context["paginator"].capped
+    assert "More than 4 results" in response.text
+    # Past the capped pages, a page that exists is still served.
+    monkeypatch.setattr(views.ListPageMixin, "paginate_by", 2)
+    response = client.get(url + "?page=4")
+    assert response.context["page_obj"].number == 4
+    assert [m.slug for m in response.context["object_list"]] == ["m-0"]
+    response = client.get(url + "?page=9")
+    assert response.context["page_obj"].number == 4
+    assert "There is no page 9" in response.text
+
+
+def test_a_count_under_the_cap_is_exact(client, meetings):
+    response = client.get(reverse("initiatives:meeting-list"))
+    assert not response.context["paginator"].capped
+    assert "7 results" in response.text
+
+
+def test_the_api_count_is_capped(client, meetings, monkeypatch):
+    monkeypatch.setattr(views, "COUNT_CAP", 4)
+    body = client.get("/api/meetings/?page_size=2").json()
+    assert body["count"] == 4 and body["count_capped"] is True
+    body = client.get("/api/meetings/?page=4&page_size=2").json()
+    assert [m["slug"] for m in body["results"]] == ["m-0"]
+    monkeypatch.setattr(views, "COUNT_CAP", 100)
+    body = client.get("/api/meetings/").json()
+    assert body["count"] == 7 and body["count_capped"] is False
+
+
+def test_country_sections_are_capped_with_a_link(client, monkeypatch):
+    for i in range(4):
+        meeting(slug=f"kr-{i}", held=f"2024-0{i + 1}-15", country_code="kr")
+    monkeypatch.setattr(views, "SECTION_LIMIT", 2)
+    response = client.get(reverse("initiatives:country-detail", args=["kr"]))
+    section = response.context["meetings"]
+    assert [m.slug for m in section] == ["kr-3", "kr-2"]
+    assert section.more
+    assert f'href="{reverse("initiatives:meeting-list")}?country=kr"' in response.text
+    assert "Only the first 2 are shown here" in response.text
+
+
+def test_a_source_page_lists_its_first_citations(client, meetings, monkeypatch):
+    monkeypatch.setattr(querysets, "CITATION_LIMIT", 3)
+    monkeypatch.setattr(views, "CITATION_LIMIT", 3)
+    response = client.get(reverse("initiatives:source-detail", args=[source().slug]))
+    assert len(response.context["citations"]) == 3
+    assert "Only the first 3 citations of this source are listed" in response.text
+
+
+def test_the_source_list_counts_citations(client, meetings):
+    response = client.get(reverse("initiatives:source-list"))
+    assert [s.citation_count for s in response.context["object_list"]] == [7]
+
+
+def test_search_totals_are_capped(client, meetings, monkeypatch):
+    monkeypatch.setattr(search, "SEARCH_COUNT_CAP", 2)
+    response = client.get(reverse("initiatives:search") + "?q=M")
+    group = next(g for g in response.context["groups"] if g.model._meta.model_name == "meeting")
+    assert group.capped and group.total == 2
+    assert "More than " in response.text and " records match" in response.text
+    assert "(more than 2)" in response.text
+
+
+def test_the_calendar_is_capped_and_says_so(client, meetings, monkeypatch):
+    monkeypatch.setattr(feeds, "ICS_LIMIT", 2)
+    body = client.get(reverse("feeds:meetings-ics")).content.decode()
+    assert body.count("BEGIN:VEVENT") == 2
+    assert "Only the 2 latest" in body.replace("\r\n ", "")

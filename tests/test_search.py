@@ -1,0 +1,83 @@
+"""Search across every collection, grouped by kind; any alias finds its record."""
+
+import importlib
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from initiatives.search import CONFIG, SEARCHED, search
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def records():
+    mss = f.ministry(slug="mss", name="Ministry of SMEs and Startups", acronym="MSS")
+    f.alias(mss, name="중소벤처기업부", language="ko")
+    minister = f.person(slug="oh-young-ju", name="Oh Young-ju")
+    f.alias(minister, name="Oh Young-joo")
+    mou = f.agreement(
+        slug="kr-be-mou",
+        name="Korea–Belgium MOU",
+        parties=(mss,),
+        summary="Cooperation on startups and technology exchange.",
+    )
+    body = f.council(slug="brussels-body", name="Brussels consultative body")
+    return {"mss": mss, "minister": minister, "mou": mou, "body": body}
+
+
+def found(text) -> dict[str, list[str]]:
+    return {g.model._meta.model_name: [r.slug for r in g.results] for g in search(text)}
+
+
+def test_any_alias_finds_its_record(records):
+    assert found("Oh Young-joo") == {"person": ["oh-young-ju"]}
+    assert found("중소벤처")["ministry"] == ["mss"]
+
+
+def test_search_matches_names_and_summaries(records):
+    assert found("Brussels")["council"] == ["brussels-body"]
+    assert found("technology")["agreement"] == ["kr-be-mou"]
+
+
+def test_search_groups_results_by_kind(records):
+    groups = found("M")
+    assert {"ministry", "agreement"} <= set(groups)
+
+
+def test_unpublished_records_are_not_found(records):
+    f.agreement(slug="secret", name="Secret Brussels deal", is_published=False)
+    assert "agreement" not in found("Brussels")
+
+
+def test_search_page_shows_groups_with_links(client, records):
+    response = client.get(reverse("initiatives:search"), {"q": "Young-joo"})
+    assert response.status_code == 200
+    assert records["minister"].get_absolute_url().encode() in response.content
+    assert b"People" in response.content
+
+
+def test_empty_search_shows_the_form_only(client, records):
+    response = client.get(reverse("initiatives:search"))
+    assert response.status_code == 200
+    assert response.context["groups"] == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="ranking needs PostgreSQL")
+def test_postgres_ranks_by_relevance_and_stems_words(records):
+    f.agreement(
+        slug="startup-startup",
+        name="Startup agreement",
+        summary="Startups, startup visas and startup funds.",
+    )
+    slugs = found("startups")["agreement"]
+    assert slugs[0] == "startup-startup"
+    assert "kr-be-mou" in slugs
+
+
+def test_search_index_migration_covers_what_search_searches():
+    migration = importlib.import_module("initiatives.migrations.0003_search_indexes")
+    assert migration.CONFIG == CONFIG
+    assert {model.__name__: fields for model, fields in SEARCHED} == migration.SEARCHED

@@ -1,0 +1,83 @@
+"""/sitemap.xml lists every published detail page and nothing else; robots.txt points to it."""
+
+import xml.etree.ElementTree as ET
+
+from initiatives.models import (
+    Agreement,
+    Council,
+    Meeting,
+    Ministry,
+    Organization,
+    Person,
+    Program,
+    Source,
+    SupportCase,
+)
+from initiatives.views import records_per_country
+from tests import factories
+
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+RECORDS = [
+    Agreement,
+    Ministry,
+    Council,
+    Meeting,
+    SupportCase,
+    Organization,
+    Person,
+    Program,
+    Source,
+]
+
+
+def sitemap_urls(client) -> dict[str, str | None]:
+    """{page address: its lastmod}."""
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    root = ET.fromstring(response.content)
+    assert root.tag == f"{SITEMAP}urlset"
+    return {
+        url.find(f"{SITEMAP}loc").text: getattr(url.find(f"{SITEMAP}lastmod"), "text", None)
+        for url in root.findall(f"{SITEMAP}url")
+    }
+
+
+def test_sitemap_lists_every_published_detail_page(client, portal_data):
+    urls = sitemap_urls(client)
+    expected = {
+        f"http://testserver{record.get_absolute_url()}"
+        for model in RECORDS
+        for record in model.objects.published()
+    }
+    expected |= {f"http://testserver/countries/{code}/" for code in records_per_country()}
+    assert set(urls) == expected
+
+
+def test_every_address_in_the_sitemap_opens(client, portal_data):
+    for url in sitemap_urls(client):
+        assert client.get(url.removeprefix("http://testserver")).status_code == 200, url
+
+
+def test_records_carry_their_last_change(client, portal_data):
+    urls = sitemap_urls(client)
+    mou = Agreement.objects.get(slug="korea-belgium-sme-startup-mou-2026")
+    assert urls[f"http://testserver{mou.get_absolute_url()}"] == mou.updated_at.date().isoformat()
+
+
+def test_drafts_stay_out_of_the_sitemap(client, portal_data):
+    factories.agreement(slug="draft-agreement", is_published=False)
+    factories.support_case(slug="draft-case", is_published=False, staff_notes="STAFF-NOTE")
+    text = client.get("/sitemap.xml").content.decode()
+    assert "/agreements/draft-agreement/" not in text
+    assert "/support-cases/draft-case/" not in text
+    assert "STAFF" not in text
+
+
+def test_robots_txt_points_to_the_sitemap(client, db):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    lines = response.content.decode().splitlines()
+    assert "User-agent: *" in lines
+    assert "Sitemap: http://testserver/sitemap.xml" in lines
+    assert "Disallow: /admin/" in lines
