@@ -1,6 +1,7 @@
 """Nothing an editor does is lost: backups restore it, fixture reloads keep it, and
 every migration can be undone and redone."""
 
+import datetime
 import json
 import os
 import shutil
@@ -14,6 +15,7 @@ from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.utils.dateparse import parse_datetime
 
 from initiatives.models import Agreement, Alias, CooperationArea, Ministry
 from tests import factories
@@ -54,6 +56,10 @@ def natural_dump(path) -> list[dict]:
             # Many-to-many keys come in the related model's order, which ties leave open.
             if isinstance(value, list) and value and isinstance(value[0], list):
                 row["fields"][name] = sorted(value)
+            # Django's JSON writes times to the millisecond, and drops ".000" when a
+            # restored time has no fraction left: compare the instants, not the spelling.
+            elif isinstance(value, str) and "T" in value and (moment := parse_datetime(value)):
+                row["fields"][name] = moment.isoformat(timespec="milliseconds")
     return sorted(rows, key=lambda row: json.dumps(row, sort_keys=True))
 
 
@@ -89,6 +95,20 @@ def test_export_and_loaddata_restore_identical_records(portal_data, tmp_path):
     editor = User.objects.get(username="editor1")
     assert editor.check_password("s3cret-passphrase")
     assert list(editor.groups.values_list("name", flat=True)) == ["Editors"]
+
+
+def test_restore_keeps_times_to_the_millisecond(portal_data, tmp_path):
+    """A time whose fraction is under a millisecond comes back whole-second, not shifted."""
+    moment = datetime.datetime(2026, 1, 2, 3, 4, 5, 999, tzinfo=datetime.UTC)
+    Agreement.objects.filter(slug="mss-mofa-global-expansion-mou-2024").update(updated_at=moment)
+    before = natural_dump(tmp_path / "backup.json")
+
+    empty_the_database()
+    call_command("loaddata", str(tmp_path / "backup.json"), verbosity=0)
+
+    assert natural_dump(tmp_path / "restored.json") == before
+    restored = Agreement.objects.get(slug="mss-mofa-global-expansion-mou-2024").updated_at
+    assert restored == moment.replace(microsecond=0)
 
 
 def snapshot() -> dict[str, list[str]]:
