@@ -6,6 +6,7 @@ Citation; dates carry a precision and an "inferred" flag; other spellings are
 Aliases; every model has a natural key so fixtures never carry numeric ids.
 """
 
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -150,7 +151,8 @@ class Record(DisplayNameMixin, PartialDatesValidated):
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("last changed"), default=timezone.now, editable=False)
 
-    history = HistoricalRecords(inherit=True)
+    # The search document is derived from the record's own fields; history keeps those.
+    history = HistoricalRecords(inherit=True, excluded_fields=["search_document"])
 
     objects = RecordQuerySet.as_manager()
 
@@ -181,6 +183,28 @@ class Record(DisplayNameMixin, PartialDatesValidated):
     route_name = ""
 
 
+class Searchable(Record):
+    """A record the site search finds (initiatives/search.py).
+
+    On PostgreSQL a trigger (migration 0006) keeps ``search_document`` up to date from
+    ``document_fields`` whenever a row is written, by the ORM, the admin, a fixture load
+    or a bulk COPY: the name and Korean name weigh most, the other fields less. A GIN
+    index on it lets search match and rank without parsing the text at query time. Other
+    databases leave it empty and search by plain matching.
+    """
+
+    # Derived, so left out of forms and of dumps (loaddata has the trigger fill it again).
+    search_document = SearchVectorField(
+        _("search document"), null=True, editable=False, serialize=False
+    )
+
+    # The fields the search document holds, the weightiest first (name and Korean name).
+    document_fields: tuple[str, ...] = ("name", "name_ko")
+
+    class Meta(Record.Meta):
+        abstract = True
+
+
 class CooperationArea(DisplayNameMixin, models.Model):
     """An area two parties agree to cooperate in ("technology cooperation")."""
 
@@ -202,13 +226,14 @@ class CooperationArea(DisplayNameMixin, models.Model):
         return (self.slug,)
 
 
-class Ministry(Record):
+class Ministry(Searchable):
     country = models.ForeignKey(
         Country, verbose_name=_("country"), on_delete=models.PROTECT, related_name="ministries"
     )
     acronym = models.CharField(_("acronym"), max_length=30, blank=True)
 
     route_name = "ministry"
+    document_fields = ("name", "name_ko", "acronym")
     objects = MinistryQuerySet.as_manager()
 
     class Meta(Record.Meta):
@@ -216,7 +241,7 @@ class Ministry(Record):
         verbose_name_plural = _("ministries")
 
 
-class Organization(Record):
+class Organization(Searchable):
     class Kind(models.TextChoices):
         AGENCY = "agency", _("government agency")
         MISSION = "mission", _("diplomatic mission")
@@ -256,6 +281,7 @@ class Organization(Record):
     )
 
     route_name = "organization"
+    document_fields = ("name", "name_ko", "acronym")
     objects = OrganizationQuerySet.as_manager()
 
     class Meta(Record.Meta):
@@ -267,7 +293,7 @@ class Organization(Record):
         ]
 
 
-class Person(Record):
+class Person(Searchable):
     country = models.ForeignKey(
         Country,
         verbose_name=_("country"),
@@ -350,7 +376,7 @@ class Post(PartialDatesValidated):
     natural_key.dependencies = ["initiatives.person"]
 
 
-class Agreement(Record):
+class Agreement(Searchable):
     class Kind(models.TextChoices):
         MOU = "mou", _("memorandum of understanding")
         AGREEMENT = "agreement", _("agreement")
@@ -398,6 +424,7 @@ class Agreement(Record):
     expires = PartialDateAccessor("expires_on")
 
     route_name = "agreement"
+    document_fields = ("name", "name_ko", "summary")
     objects = AgreementQuerySet.as_manager()
 
     class Meta(Record.Meta):
@@ -524,7 +551,7 @@ class AgreementRelation(models.Model):
     natural_key.dependencies = ["initiatives.agreement"]
 
 
-class Council(Record):
+class Council(Searchable):
     class Kind(models.TextChoices):
         POLICY_COUNCIL = "policy-council", _("policy council")
         CONSULTATIVE_BODY = "consultative-body", _("consultative body")
@@ -584,6 +611,7 @@ class Council(Record):
     established = PartialDateAccessor("established_on")
 
     route_name = "council"
+    document_fields = ("name", "name_ko", "summary")
     objects = CouncilQuerySet.as_manager()
 
     class Meta(Record.Meta):
@@ -604,7 +632,7 @@ class Council(Record):
         ]
 
 
-class Meeting(Record):
+class Meeting(Searchable):
     class Kind(models.TextChoices):
         COUNCIL_MEETING = "council-meeting", _("council meeting")
         STRATEGY_MEETING = "strategy-meeting", _("strategy meeting")
@@ -668,6 +696,7 @@ class Meeting(Record):
     held = PartialDateAccessor("held_on")
 
     route_name = "meeting"
+    document_fields = ("name", "name_ko", "summary")
     objects = MeetingQuerySet.as_manager()
 
     class Meta(Record.Meta):
@@ -772,7 +801,7 @@ class MeetingParticipant(models.Model):
     ]
 
 
-class SupportCase(Record):
+class SupportCase(Searchable):
     class Status(models.TextChoices):
         OPEN = "open", _("open")
         IN_PROGRESS = "in-progress", _("in progress")
@@ -823,6 +852,7 @@ class SupportCase(Record):
     )
 
     route_name = "support-case"
+    document_fields = ("name", "name_ko", "sector")
     objects = SupportCaseQuerySet.as_manager()
     STAFF_ONLY_FIELDS = ("staff_notes", "staff_contacts")
 
@@ -890,7 +920,7 @@ class SupportAction(models.Model):
     natural_key.dependencies = ["initiatives.supportcase"]
 
 
-class Program(Record):
+class Program(Searchable):
     class Kind(models.TextChoices):
         INITIATIVE = "initiative", _("initiative")
         PROJECT = "project", _("project")
@@ -932,6 +962,7 @@ class Program(Record):
     ends = PartialDateAccessor("ends_on")
 
     route_name = "program"
+    document_fields = ("name", "name_ko", "summary")
     objects = ProgramQuerySet.as_manager()
 
     class Meta(Record.Meta):
@@ -960,7 +991,7 @@ class Program(Record):
         ]
 
 
-class Source(Record):
+class Source(Searchable):
     """One source document. The portal keeps its text to check quotes, and shows only quotes."""
 
     publisher = models.CharField(_("publisher"), max_length=200, blank=True)
@@ -982,6 +1013,7 @@ class Source(Record):
     published = PartialDateAccessor("published_on")
 
     route_name = "source"
+    document_fields = ("name", "name_ko", "publisher")
     objects = SourceQuerySet.as_manager()
 
     class Meta(Record.Meta):

@@ -1,19 +1,21 @@
 """Search across every collection: names, other names (aliases), titles and summaries.
 
-On PostgreSQL the words are matched by full-text search and ranked (migration 0003
-adds a GIN index on the same expression); on other databases, and for any alias or
-part of a name, a plain case-insensitive match is used.
+On PostgreSQL each searchable record keeps a weighted search document (see Searchable
+in models.py and migration 0006): words match it through its GIN index and rank by it,
+name words above summary words; any part of a name, Korean name or alias also matches,
+through trigram indexes. Other databases match every field plainly and sort by name.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.core.exceptions import FieldDoesNotExist
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import Q
+from django.db.models import F, Q
 
 from .models import (
     Agreement,
+    Alias,
     Council,
     Meeting,
     Ministry,
@@ -23,30 +25,27 @@ from .models import (
     Source,
     SupportCase,
 )
+from .querysets import name_contains
 
 CONFIG = "english"
 MAX_PER_KIND = 20
 # Each collection's matches are counted up to this many; beyond, the page says "1,000+".
 SEARCH_COUNT_CAP = 1000
-# At most this many alias matches are looked up per collection.
+# At most this many aliases that match are looked up.
 MAX_ALIASES = 1000
 
-# Each searched model with the text fields its vector covers.
+# The collections searched, in the order the page shows them.
 SEARCHED = [
-    (Agreement, ("name", "name_ko", "summary")),
-    (Ministry, ("name", "name_ko", "acronym")),
-    (Council, ("name", "name_ko", "summary")),
-    (Meeting, ("name", "name_ko", "summary")),
-    (SupportCase, ("name", "name_ko", "sector")),
-    (Organization, ("name", "name_ko", "acronym")),
-    (Person, ("name", "name_ko")),
-    (Program, ("name", "name_ko", "summary")),
-    (Source, ("name", "name_ko", "publisher")),
+    Agreement,
+    Ministry,
+    Council,
+    Meeting,
+    SupportCase,
+    Organization,
+    Person,
+    Program,
+    Source,
 ]
-
-
-def search_vector(fields) -> SearchVector:
-    return SearchVector(*fields, config=CONFIG)
 
 
 @dataclass
@@ -61,45 +60,55 @@ def search(text: str) -> list[SearchGroup]:
     """The published records of each kind that match ``text``, best first."""
     text = text.strip()
     groups = []
-    for model, fields in SEARCHED:
-        found = matches(model, fields, text)
-        total = found.order_by()[: SEARCH_COUNT_CAP + 1].count()
-        if total:
-            capped = total > SEARCH_COUNT_CAP
-            total = min(total, SEARCH_COUNT_CAP)
-            groups.append(SearchGroup(model, list(found[:MAX_PER_KIND]), total, capped))
+    by_alias = aliased(text)
+    for model in SEARCHED:
+        found = model.objects.published().filter(condition(model, text, by_alias[model]))
+        # One query gives both the count and the records to rank. Ranking every match of
+        # a word that thousands of records share would read them all and tell little
+        # apart: past the cap, the best of the first matches found are shown, and the
+        # page says so.
+        ids = list(found.order_by().values_list("pk", flat=True)[: SEARCH_COUNT_CAP + 1])
+        if ids:
+            ranked = best_first(model.objects.filter(pk__in=ids[:SEARCH_COUNT_CAP]), text)
+            results = list(ranked[:MAX_PER_KIND])
+            capped = len(ids) > SEARCH_COUNT_CAP
+            groups.append(SearchGroup(model, results, min(len(ids), SEARCH_COUNT_CAP), capped))
     return groups
 
 
-def alias_matches(model, text) -> list:
-    """The ids of the records one of whose aliases contains ``text`` (a short list, so
-    that the OR with the other conditions can use their indexes)."""
-    try:
-        aliases = model._meta.get_field("aliases")
-    except FieldDoesNotExist:
-        return []
-    found = aliases.related_model.objects.filter(name__icontains=text)
-    return list(found.values_list(aliases.field.name, flat=True).distinct()[:MAX_ALIASES])
+def aliased(text) -> dict[type, list[int]]:
+    """The ids, by kind, of the records one of whose aliases contains ``text``: one query
+    for every kind, and short lists, so that the OR with the other conditions can use
+    their indexes."""
+    columns = [f"{name}_id" for name, _model in Alias.TARGETS]
+    rows = Alias.objects.filter(name__icontains=text).order_by().values_list(*columns)
+    found = defaultdict(list)
+    for row in rows[:MAX_ALIASES]:
+        for (_name, model), pk in zip(Alias.TARGETS, row, strict=True):
+            if pk is not None:
+                found[model].append(pk)
+    return found
 
 
-def matches(model, fields, text):
-    records = model.objects.published()
-    plain = Q(name__icontains=text) | Q(name_ko__icontains=text)
-    aliased = alias_matches(model, text)
-    if aliased:
-        plain |= Q(pk__in=aliased)
-    for field in fields[2:]:
-        plain |= Q(**{f"{field}__icontains": text})
+def condition(model, text, aliased_ids) -> Q:
+    """What a record of ``model`` matching ``text`` satisfies: every disjunct indexed on
+    PostgreSQL, so that the database combines index scans instead of reading the table."""
+    matched = name_contains(text)
+    if aliased_ids:
+        matched |= Q(pk__in=aliased_ids)
+    if connection.vendor == "postgresql":
+        return matched | Q(search_document=words(text))
+    for field in model.document_fields[2:]:
+        matched |= Q(**{f"{field}__icontains": text})
+    return matched
+
+
+def words(text) -> SearchQuery:
+    return SearchQuery(text, search_type="websearch", config=CONFIG)
+
+
+def best_first(records, text):
     if connection.vendor != "postgresql":
-        return records.filter(plain).order_by("name")
-    query = SearchQuery(text, search_type="websearch", config=CONFIG)
-    vector = search_vector(fields)
-    # Two sets of ids, so the full-text half can use its GIN index.
-    by_words = model.objects.annotate(document=vector).filter(document=query)
-    by_text = model.objects.filter(plain)
-    found = by_words.order_by().values("pk").union(by_text.order_by().values("pk"))
-    return (
-        records.filter(pk__in=found)
-        .annotate(rank=SearchRank(vector, query))
-        .order_by("-rank", "name")
-    )
+        return records.order_by("name")
+    rank = SearchRank(F("search_document"), words(text))
+    return records.annotate(rank=rank).order_by("-rank", "name")

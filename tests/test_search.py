@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
+from initiatives.models import Agreement
 from initiatives.search import CONFIG, SEARCHED, search
 from tests import factories as f
 
@@ -77,7 +78,51 @@ def test_postgres_ranks_by_relevance_and_stems_words(records):
     assert "kr-be-mou" in slugs
 
 
-def test_search_index_migration_covers_what_search_searches():
-    migration = importlib.import_module("initiatives.migrations.0003_search_indexes")
+def test_search_document_migration_covers_what_search_searches():
+    migration = importlib.import_module("initiatives.migrations.0006_search_documents")
     assert migration.CONFIG == CONFIG
-    assert {model.__name__: fields for model, fields in SEARCHED} == migration.SEARCHED
+    assert {
+        model._meta.model_name: model.document_fields for model in SEARCHED
+    } == migration.DOCUMENT_FIELDS
+
+
+def test_search_finds_words_however_the_record_was_written(records):
+    """Saved, updated in bulk or inserted in bulk: PostgreSQL's trigger keeps up."""
+    mou = records["mou"]
+    mou.summary = "Cooperation on semiconductors."
+    mou.save()
+    assert found("semiconductors")["agreement"] == ["kr-be-mou"]
+
+    Agreement.objects.filter(slug="kr-be-mou").update(summary="Cooperation on shipbuilding.")
+    assert "agreement" not in found("semiconductors")
+    assert found("shipbuilding")["agreement"] == ["kr-be-mou"]
+
+    Agreement.objects.bulk_create(
+        [Agreement(slug="bulk", name="Bulk MOU", summary="Hydrogen.", is_published=True)]
+    )
+    assert found("hydrogen")["agreement"] == ["bulk"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="ranking needs PostgreSQL")
+def test_a_word_in_the_name_outranks_the_same_word_in_a_summary(records):
+    f.agreement(slug="in-summary", name="Aardvark MOU", summary="On cosmetics exports.")
+    f.agreement(slug="in-name", name="Zebra cosmetics MOU", summary="On exports.")
+    assert found("cosmetics")["agreement"] == ["in-name", "in-summary"]
+
+
+def test_history_does_not_copy_the_search_document():
+    historical = Agreement.history.model
+    assert "search_document" not in {field.name for field in historical._meta.fields}
+
+
+def test_past_the_cap_search_ranks_the_first_found_and_says_so(client, records, monkeypatch):
+    monkeypatch.setattr("initiatives.search.SEARCH_COUNT_CAP", 2)
+    for n in range(3):
+        f.agreement(slug=f"brussels-{n}", name=f"Brussels MOU {n}")
+
+    (group,) = [g for g in search("Brussels MOU") if g.model is Agreement]
+    assert (group.total, group.capped, len(group.results)) == (2, True, 2)
+
+    html = client.get(reverse("initiatives:search"), {"q": "Brussels MOU"}).content.decode()
+    assert "more than 2" in html
+    assert "Too many to rank them all: these are the best 20 of the first 2 found." in html
