@@ -17,6 +17,15 @@ class SlugQuerySet(models.QuerySet):
         return self.get(slug=slug)
 
 
+def name_contains(text: str) -> Q:
+    """The name or the Korean name contains ``text``, in any case.
+
+    Most records have no Korean name; PostgreSQL's trigram index on Korean names leaves
+    the empty ones out (migration 0006), and the ``name_ko <> ''`` here lets it be used.
+    """
+    return Q(name__icontains=text) | (Q(name_ko__icontains=text) & ~Q(name_ko=""))
+
+
 class RecordQuerySet(SlugQuerySet):
     def published(self):
         return self.filter(is_published=True)
@@ -40,7 +49,7 @@ class RecordQuerySet(SlugQuerySet):
         text = (text or "").strip()
         if not text:
             return self
-        condition = Q(name__icontains=text) | Q(name_ko__icontains=text)
+        condition = name_contains(text)
         try:
             aliases = self.model._meta.get_field("aliases")
         except FieldDoesNotExist:
