@@ -210,7 +210,7 @@ SOURCE_TEXTS_DIR = BASE_DIR / "fixtures" / "sources"
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {"BACKEND": "portal.redis_cache.RedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL and not TESTING
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )

@@ -1,7 +1,16 @@
-"""Anonymous pages come from the cache until anything changes; staff never share it."""
+"""Anonymous pages come from the cache until anything changes; staff never share it.
+
+Every test runs twice: with the local-memory cache and with the Redis server production
+uses (``TEST_REDIS_URL``, database 15 by default, emptied around each test). Without
+Redis the second run is skipped, except in CI (``REQUIRE_SERVICES``), where it fails.
+"""
+
+import os
 
 import pytest
+import redis
 from django.contrib.auth import get_user_model
+from django.core.cache import cache as django_cache
 from django.http import HttpResponse
 from django.test import RequestFactory
 from django.urls import reverse
@@ -10,6 +19,24 @@ from initiatives import cache
 from initiatives.models import Agreement, CooperationArea
 
 BELGIUM_MOU = "korea-belgium-sme-startup-mou-2026"
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture(autouse=True, params=["local memory", "redis"])
+def cache_backend(request, settings):
+    if request.param == "redis":
+        try:
+            redis.Redis.from_url(TEST_REDIS_URL, socket_connect_timeout=2).ping()
+        except redis.ConnectionError:
+            if os.environ.get("REQUIRE_SERVICES"):
+                raise
+            pytest.skip(f"no Redis at {TEST_REDIS_URL}")
+        settings.CACHES = {
+            "default": {"BACKEND": "portal.redis_cache.RedisCache", "LOCATION": TEST_REDIS_URL}
+        }
+    django_cache.clear()
+    yield request.param
+    django_cache.clear()
 
 
 @pytest.fixture
@@ -138,3 +165,12 @@ def test_setting_zero_seconds_turns_the_cache_off(client, portal_data, agreement
     settings.PAGE_CACHE_SECONDS = 0
     client.get(agreements_url)
     assert cache_state(client.get(agreements_url)) == "none"
+
+
+def test_the_redis_backend_keeps_one_client_per_process(cache_backend):
+    if cache_backend != "redis":
+        pytest.skip("Redis only")
+    backend = django_cache._cache
+    assert backend.get_client("a") is backend.get_client("b", write=True)
+    django_cache.set("portal:probe", {"kept": True})
+    assert django_cache.get("portal:probe") == {"kept": True}
