@@ -10,14 +10,22 @@ Only anonymous requests without a session are served from the cache, and only
 complete 200 responses that set no cookie and are not marked private are stored
 (streamed CSV exports are not). With the local-memory backend each process has its
 own cache and its own version, so only one process may serve: use Redis for more.
+
+Costly figures behind the pages (facet counts, records per country, the dashboard)
+are kept longer and more narrowly: each table has a version of its own, and a kept
+figure stays good until a table its queries read changes (``kept_until_tables_change``).
+An edit to a programme leaves the support cases' facet counts alone.
 """
 
 import hashlib
+import re
 import time
+from collections.abc import Callable, Iterable
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils.cache import cc_delim_re
@@ -55,10 +63,89 @@ def data_changed(sender, **kwargs) -> None:
     # m2m_changed comes from the through model, which is in the app too.
     if getattr(getattr(sender, "_meta", None), "app_label", "") != "initiatives":
         return
+    table = sender._meta.db_table
+
+    def bump() -> None:
+        bump_data_version()
+        bump_table_version(table)
+
     # Now, so this request and the next see fresh data; and again after commit, so a
     # page rendered by another process before the commit is not kept either.
+    bump()
+    transaction.on_commit(bump)
+
+
+def bump_everything() -> None:
+    """After writes that send no signals (bulk inserts, raw deletes)."""
     bump_data_version()
-    transaction.on_commit(bump_data_version)
+    for table in app_tables():
+        bump_table_version(table)
+
+
+# ---- Figures kept until a table they read changes ----
+
+TABLE_VERSION_KEY = "portal:table-version:"
+QUOTED_NAME = re.compile(r'"(\w+)"')
+
+
+def app_tables() -> set[str]:
+    return {model._meta.db_table for model in apps.get_app_config("initiatives").get_models()}
+
+
+def table_versions(tables: Iterable[str]) -> dict[str, int]:
+    """The current version of each table, starting any that has none from the clock."""
+    keys = {table: TABLE_VERSION_KEY + table for table in tables}
+    found = cache.get_many(keys.values())
+    for key in keys.values():
+        if key not in found:
+            cache.add(key, time.time_ns(), timeout=None)
+            found[key] = cache.get(key)
+    return {table: found[key] for table, key in keys.items()}
+
+
+def bump_table_version(table: str) -> None:
+    try:
+        cache.incr(TABLE_VERSION_KEY + table)
+    except ValueError:  # no version yet (or evicted)
+        cache.add(TABLE_VERSION_KEY + table, time.time_ns(), timeout=None)
+
+
+class TablesRead:
+    """Collects the portal's tables named in the queries run inside the block."""
+
+    def __init__(self):
+        self.known = app_tables()
+        self.tables = set()
+
+    def __call__(self, execute, sql, params, many, context):
+        self.tables.update(set(QUOTED_NAME.findall(sql)) & self.known)
+        return execute(sql, params, many, context)
+
+    def __enter__(self):
+        self.wrapper = connection.execute_wrapper(self)
+        self.wrapper.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        return self.wrapper.__exit__(*exc)
+
+
+def kept_until_tables_change(key: str, compute: Callable, timeout: int):
+    """``compute()``'s result, kept under ``key`` until a table its queries read changes.
+
+    The versions are read before computing, so a change made meanwhile makes the kept
+    result stale at once rather than hiding behind it.
+    """
+    entry = cache.get(key)
+    if entry is not None:
+        versions, value = entry
+        if table_versions(versions) == versions:
+            return value
+    before = table_versions(app_tables())
+    with TablesRead() as read:
+        value = compute()
+    cache.set(key, ({table: before[table] for table in read.tables}, value), timeout)
+    return value
 
 
 def connect_signals() -> None:

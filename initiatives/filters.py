@@ -13,13 +13,12 @@ from dataclasses import dataclass
 
 import django_filters
 from django import forms
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Case, Count, F, Q, Value, When
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
-from .cache import data_version
+from .cache import kept_until_tables_change
 from .dates import parse_partial_date
 from .models import (
     Agreement,
@@ -38,8 +37,8 @@ from .models import (
 MAX_TEXT = 200
 # A facet lists at most this many choices (those with the most records), plus any selected.
 FACET_LIMIT = 20
-# Facet counts are kept this long at most (any edit changes the data version at once).
-FACET_CACHE_SECONDS = 300
+# Facet counts are kept this long at most; an edit to a table they count ends them at once.
+FACET_CACHE_SECONDS = 24 * 60 * 60
 MAX_VALUES = 50
 VALUE_PATTERN = re.compile(r"^[-\w]{1,120}$")
 
@@ -276,7 +275,7 @@ class RecordFilterSet(django_filters.FilterSet):
         result = {}
         for facet in self.facets:
             selected = self.selected(facet.param)
-            rows = cache.get_or_set(
+            rows = kept_until_tables_change(
                 self.facet_cache_key(facet),
                 lambda facet=facet, selected=selected: self.facet_rows(facet, selected),
                 FACET_CACHE_SECONDS,
@@ -317,7 +316,7 @@ class RecordFilterSet(django_filters.FilterSet):
         )
         digest = hashlib.sha256(repr((facet, params, FACET_LIMIT)).encode()).hexdigest()
         model = self.queryset.model._meta.label_lower
-        return f"facets:{model}:{data_version()}:{digest}"
+        return f"facets:{model}:{digest}"
 
     def facet_rows(self, facet: Facet, selected: list[str]) -> list[tuple]:
         """(value, label, Korean label, count) of the choices with the most records,

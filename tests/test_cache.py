@@ -16,7 +16,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from initiatives import cache
-from initiatives.models import Agreement, CooperationArea
+from initiatives.models import Agreement, CooperationArea, Ministry, Program
 
 BELGIUM_MOU = "korea-belgium-sme-startup-mou-2026"
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -174,3 +174,59 @@ def test_the_redis_backend_keeps_one_client_per_process(cache_backend):
     assert backend.get_client("a") is backend.get_client("b", write=True)
     django_cache.set("portal:probe", {"kept": True})
     assert django_cache.get("portal:probe") == {"kept": True}
+
+
+def facet_queries(client, url) -> list[str]:
+    """The facet-count queries (GROUP BY) the page ran."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return [q["sql"] for q in captured.captured_queries if "GROUP BY" in q["sql"]]
+
+
+def test_facet_counts_outlive_edits_to_tables_they_do_not_read(client, portal_data, agreements_url):
+    assert facet_queries(client, agreements_url)
+    assert facet_queries(client, agreements_url) == []  # the page itself came from the cache
+
+    program = Program.objects.published().first()
+    program.name = "A renamed programme"
+    program.save()
+    assert facet_queries(client, agreements_url) == []  # rendered afresh, counts kept
+
+
+def test_facet_counts_follow_at_once_an_edit_to_a_table_they_read(
+    client, portal_data, agreements_url
+):
+    belgian = Ministry.objects.get(slug="belgium-ministry-middle-classes-self-employed-smes")
+    client.get(agreements_url)
+
+    belgian.name = "Renamed Belgian ministry"
+    belgian.save()
+    assert facet_queries(client, agreements_url)  # the ministry facet reads ministries
+    assert "Renamed Belgian ministry" in client.get(agreements_url + "?kind=mou").text
+
+
+def test_a_kept_figure_computed_during_an_edit_is_not_kept_past_it(portal_data):
+    calls = []
+
+    def count_with_an_edit_meanwhile():
+        calls.append(1)
+        n = Agreement.objects.count()
+        if len(calls) == 1:  # another request saves while this one counts
+            Agreement.objects.get(slug=BELGIUM_MOU).save()
+        return n
+
+    first = cache.kept_until_tables_change("probe", count_with_an_edit_meanwhile, 60)
+    second = cache.kept_until_tables_change("probe", count_with_an_edit_meanwhile, 60)
+    third = cache.kept_until_tables_change("probe", count_with_an_edit_meanwhile, 60)
+    assert first == second == third == Agreement.objects.count()
+    assert len(calls) == 2  # computed again once after the edit, then kept
+
+
+def test_bulk_writers_end_every_kept_figure(portal_data):
+    cache.kept_until_tables_change("probe", Agreement.objects.count, 60)
+    versions, _value = django_cache.get("probe")
+    cache.bump_everything()
+    assert cache.table_versions(versions) != versions

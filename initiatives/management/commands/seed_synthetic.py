@@ -682,5 +682,5 @@ class Command(BaseCommand):
             with transaction.atomic(), indexes_rebuilt_after(LARGE_TABLES, out):
                 Generator(scale=scale, seed=seed, out=out).run()
         # bulk_create and raw deletes send no signals: tell the page cache here.
-        cache.bump_data_version()
+        cache.bump_everything()
         out(f"Done in {time.monotonic() - started:.1f}s.")
