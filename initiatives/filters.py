@@ -110,9 +110,23 @@ class ValuesFilter(django_filters.Filter):
             return qs
         key = self.key
         lookup = f"{self.path}__{key}__in" if key else f"{self.path}__in"
+        if not crosses_to_many(qs.model, self.path):
+            return qs.filter(**{lookup: value})
         # A subquery, so that a to-many path neither duplicates rows nor joins twice.
         matching = qs.model._default_manager.filter(**{lookup: value}).values("pk")
         return qs.filter(pk__in=matching)
+
+
+def crosses_to_many(model, path: str) -> bool:
+    """Whether ``path`` from ``model`` passes through a relation to several records."""
+    for name in path.split("__"):
+        field = model._meta.get_field(name)
+        if field.many_to_many or field.one_to_many:
+            return True
+        if not field.is_relation:
+            return False
+        model = field.related_model
+    return False
 
 
 class PartialDateFilter(django_filters.Filter):

@@ -205,3 +205,22 @@ def test_unpublished_records_never_listed(client, agreements):
     f.agreement(slug="secret-mou", name="Secret draft MOU", is_published=False)
     response = client.get(reverse("initiatives:agreement-list"))
     assert b"Secret draft MOU" not in response.content
+
+
+@pytest.mark.parametrize(
+    ("model", "path", "expected"),
+    [
+        ("SupportCase", "sector", False),
+        ("SupportCase", "country", False),
+        ("Meeting", "council", False),
+        ("SupportCase", "actions__organization", True),
+        ("Agreement", "parties__ministry__country", True),
+        ("Council", "host_ministries", True),
+    ],
+)
+def test_only_paths_through_several_records_filter_by_subquery(model, path, expected):
+    from django.apps import apps
+
+    from initiatives.filters import crosses_to_many
+
+    assert crosses_to_many(apps.get_model("initiatives", model), path) is expected
