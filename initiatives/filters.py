@@ -33,6 +33,7 @@ from .models import (
     SupportCase,
     in_interface_language,
 )
+from .querysets import crosses_to_many
 
 MAX_TEXT = 200
 # A facet lists at most this many choices (those with the most records), plus any selected.
@@ -115,18 +116,6 @@ class ValuesFilter(django_filters.Filter):
         # A subquery, so that a to-many path neither duplicates rows nor joins twice.
         matching = qs.model._default_manager.filter(**{lookup: value}).values("pk")
         return qs.filter(pk__in=matching)
-
-
-def crosses_to_many(model, path: str) -> bool:
-    """Whether ``path`` from ``model`` passes through a relation to several records."""
-    for name in path.split("__"):
-        field = model._meta.get_field(name)
-        if field.many_to_many or field.one_to_many:
-            return True
-        if not field.is_relation:
-            return False
-        model = field.related_model
-    return False
 
 
 class PartialDateFilter(django_filters.Filter):

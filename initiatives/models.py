@@ -710,6 +710,12 @@ class Meeting(Searchable):
             models.Index(fields=["council", "held_on"], name="meeting_council_held_on_idx"),
             models.Index(fields=["kind", "status"], name="meeting_kind_status_idx"),
             models.Index(fields=["format"], name="meeting_format_idx"),
+            # The calendar counts the published meetings it leaves out (not known to the day).
+            models.Index(
+                fields=["held_on"],
+                condition=Q(is_published=True) & ~Q(held_on_precision="day"),
+                name="meeting_not_on_a_day_idx",
+            ),
         ]
         constraints = [partial_date_constraint("held_on")]
 
@@ -862,6 +868,8 @@ class SupportCase(Searchable):
         indexes = [
             *Record.Meta.indexes,
             models.Index(fields=["country", "status"], name="supportcase_country_status_idx"),
+            # A country's page lists its cases by name.
+            models.Index(fields=["country", "name"], name="supportcase_country_name_idx"),
             models.Index(fields=["sector"], name="supportcase_sector_idx"),
             models.Index(fields=["status"], name="supportcase_status_idx"),
         ]

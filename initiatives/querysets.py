@@ -26,6 +26,18 @@ def name_contains(text: str) -> Q:
     return Q(name__icontains=text) | (Q(name_ko__icontains=text) & ~Q(name_ko=""))
 
 
+def crosses_to_many(model, path: str) -> bool:
+    """Whether ``path`` from ``model`` passes through a relation to several records."""
+    for name in path.split("__"):
+        field = model._meta.get_field(name)
+        if field.many_to_many or field.one_to_many:
+            return True
+        if not field.is_relation:
+            return False
+        model = field.related_model
+    return False
+
+
 class RecordQuerySet(SlugQuerySet):
     def published(self):
         return self.filter(is_published=True)
@@ -56,6 +68,11 @@ class RecordQuerySet(SlugQuerySet):
             return self.filter(condition)
         aliased = aliases.related_model.objects.filter(name__icontains=text)
         return self.filter(condition | Q(pk__in=aliased.values(aliases.field.name)))
+
+    def for_rows(self):
+        """What a row of ``includes/_rows.html`` shows, for pages of rows of several
+        kinds (a country's): ``for_list()`` also reads what exports and the API need."""
+        return self.for_list()
 
 
 class PostQuerySet(models.QuerySet):
@@ -113,9 +130,18 @@ CITED = ("citations__source",)
 NAMED = (*CITED, "aliases")
 
 
+def joined(model, relation: str, *related):
+    """``relation`` prefetched with the rows it points to joined in: one query rather
+    than one per level (``parties__ministry__country`` is three)."""
+    rows = model._meta.get_field(relation).related_model.objects.select_related(*related)
+    return models.Prefetch(relation, queryset=rows)
+
+
 class AgreementQuerySet(RecordQuerySet):
     def for_list(self):
-        return self.select_related("country").prefetch_related("parties__ministry__country")
+        return self.select_related("country").prefetch_related(
+            joined(self.model, "parties", "ministry__country")
+        )
 
     def for_detail(self):
         return self.select_related("country").prefetch_related(
@@ -157,6 +183,9 @@ class OrganizationQuerySet(RecordQuerySet):
     def for_list(self):
         return self.select_related("country", "parent_ministry")
 
+    def for_rows(self):
+        return self.select_related("country")
+
     def for_detail(self):
         return self.select_related("country", "parent_ministry").prefetch_related(
             "hosted_councils",
@@ -174,7 +203,7 @@ class OrganizationQuerySet(RecordQuerySet):
 class PersonQuerySet(RecordQuerySet):
     def for_list(self):
         return self.select_related("country").prefetch_related(
-            "posts__ministry", "posts__organization"
+            joined(self.model, "posts", "ministry", "organization")
         )
 
     def for_detail(self):
@@ -193,6 +222,9 @@ class CouncilQuerySet(RecordQuerySet):
             "country", "mission", "established_under", "parent"
         ).prefetch_related("host_ministries")
 
+    def for_rows(self):
+        return self.select_related("country", "mission")
+
     def for_detail(self):
         return self.for_list().prefetch_related(
             "children",
@@ -208,6 +240,9 @@ class MeetingQuerySet(RecordQuerySet):
     def for_list(self):
         return self.select_related("council", "country", "presided_by")
 
+    def for_rows(self):
+        return self.select_related("council", "country")
+
     def for_detail(self):
         return self.for_list().prefetch_related(
             "participants__person",
@@ -219,6 +254,32 @@ class MeetingQuerySet(RecordQuerySet):
             *NAMED,
         )
 
+    def for_calendar(self):
+        """What the iCalendar reads of each meeting and no more: it holds hundreds of
+        meetings, and reading and building unused columns and people was a third of it."""
+        return self.select_related("council", "country").only(
+            *CALENDAR_FIELDS, "council__name", "council__is_published", "country__name"
+        )
+
+
+# What feeds.meeting_event() and feeds.meeting_text() read of a meeting.
+CALENDAR_FIELDS = (
+    "slug",
+    "name",
+    "kind",
+    "status",
+    "summary",
+    "held_on",
+    "held_on_precision",
+    "held_on_inferred",
+    "venue",
+    "city",
+    "country",
+    "format",
+    "council",
+    "updated_at",
+)
+
 
 class SupportCaseQuerySet(RecordQuerySet):
     # Staff-only fields are never read for public pages.
@@ -226,6 +287,9 @@ class SupportCaseQuerySet(RecordQuerySet):
         return self.defer("staff_notes", "staff_contacts").select_related(
             "company", "country", "council"
         )
+
+    def for_rows(self):
+        return self.defer("staff_notes", "staff_contacts").select_related("company", "country")
 
     def for_detail(self):
         return (
@@ -240,6 +304,9 @@ class ProgramQuerySet(RecordQuerySet):
         return self.select_related("country").prefetch_related(
             "owner_ministries", "owner_organizations"
         )
+
+    def for_rows(self):
+        return self.select_related("country")
 
     def for_detail(self):
         return self.for_list().prefetch_related(
@@ -270,19 +337,23 @@ class SourceQuerySet(RecordQuerySet):
 
     def citations_of(self, source):
         """The source's first ``CITATION_LIMIT`` citations with the records they
-        support, and one more when there are others."""
+        support, and one more when there are others.
+
+        The records are fetched by kind (one query for each kind cited) rather than
+        joined: planning a join of the citations to nine kinds of record and to the
+        subjects of figures took PostgreSQL longer than the page allows.
+        """
         citations = self.model._meta.get_field("citations").related_model
-        targets = [f.name for f in citations._meta.concrete_fields if f.is_relation]
-        metric_subjects = [
-            f"metric__{f.name}"
-            for f in citations._meta.get_field("metric").related_model._meta.concrete_fields
-            if f.is_relation
-        ]
-        return list(
-            citations.objects.filter(source=source)
-            .select_related(*targets, *metric_subjects)
-            .order_by("pk")[: CITATION_LIMIT + 1]
+        metric = citations._meta.get_field("metric").related_model
+        found = list(citations.objects.filter(source=source).order_by("pk")[: CITATION_LIMIT + 1])
+        for citation in found:
+            citation.source = source
+        models.prefetch_related_objects(
+            found,
+            *(name for name, _model in citations.TARGETS),
+            *(f"metric__{name}" for name in metric.SUBJECT_FIELDS),
         )
+        return found
 
 
 class MetricQuerySet(RecordQuerySet):
@@ -291,3 +362,34 @@ class MetricQuerySet(RecordQuerySet):
         return self.select_related(
             "agreement", "council", "meeting", "program", "ministry", "organization", "country"
         ).prefetch_related(*CITED)
+
+    def about_country(self, country):
+        """Figures describing ``country``, with their sources. A figure describes one
+        record, so only the country is joined: planning with_subjects()'s seven joins took
+        longer than reading the figures."""
+        return (
+            self.filter(country=country)
+            .select_related("country")
+            .prefetch_related(joined(self.model, "citations", "source"))
+        )
+
+    def first_with_subjects(self, n: int) -> list:
+        """The first ``n`` figures in this order, each with its subject and sources.
+
+        The figures are picked before anything is joined, and only the kinds of subject
+        they have are joined: sorting every figure joined to seven tables, or even
+        planning that join for six figures, was most of the home page's time.
+        """
+        subjects = self.model.SUBJECT_FIELDS
+        rows = list(self.values_list("pk", *(f"{name}_id" for name in subjects))[:n])
+        present = [
+            name for i, name in enumerate(subjects, 1) if any(row[i] is not None for row in rows)
+        ]
+        found = (
+            self.model.objects.filter(pk__in=[row[0] for row in rows])
+            .select_related(*present)
+            .prefetch_related(joined(self.model, "citations", "source"))
+            .order_by()
+        )
+        by_pk = {figure.pk: figure for figure in found}
+        return [by_pk[row[0]] for row in rows]

@@ -221,6 +221,6 @@ def test_unpublished_records_never_listed(client, agreements):
 def test_only_paths_through_several_records_filter_by_subquery(model, path, expected):
     from django.apps import apps
 
-    from initiatives.filters import crosses_to_many
+    from initiatives.querysets import crosses_to_many
 
     assert crosses_to_many(apps.get_model("initiatives", model), path) is expected

@@ -1,0 +1,205 @@
+"""What the faster country, source, home and calendar pages must keep: the same records,
+the same iCalendar text as the icalendar package writes, and a number of queries that
+does not grow with the data."""
+
+import datetime
+import random
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from icalendar import Calendar, Event
+
+from initiatives import feeds
+from initiatives.models import Meeting, Organization
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return len(captured.captured_queries)
+
+
+# The calendar ----------------------------------------------------------------------
+
+
+def package_calendar(request, meetings, left_out: int) -> bytes:
+    """The calendar as the icalendar package wrote it before the portal wrote it itself."""
+    calendar = Calendar()
+    calendar.add("prodid", f"-//{feeds.PORTAL}//Meetings//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", f"Meetings · {feeds.PORTAL}")
+    description = (
+        "Meetings whose day is known, as all-day events. Meetings known only to the month "
+        f"or the year, or not dated at all, are left out: {left_out} for these filters."
+    )
+    calendar.add("description", description)
+    calendar.add("x-wr-caldesc", description)
+    calendar.add("url", request.build_absolute_uri(reverse("initiatives:meeting-list")))
+    for meeting in meetings:
+        event = Event()
+        event.add("uid", f"meeting-{meeting.slug}@testserver")
+        event.add("summary", meeting.name)
+        event.add("dtstart", meeting.held_on)
+        event.add("dtend", meeting.held_on + datetime.timedelta(days=1))
+        event.add("dtstamp", meeting.updated_at)
+        event.add("last-modified", meeting.updated_at)
+        event.add("url", request.build_absolute_uri(meeting.get_absolute_url()))
+        event.add("description", feeds.meeting_text(meeting))
+        event.add("categories", [meeting.get_kind_display()])
+        planned = meeting.status == Meeting.Status.PLANNED
+        event.add("status", "TENTATIVE" if planned else "CONFIRMED")
+        place = ", ".join(str(p) for p in (meeting.venue, meeting.city, meeting.country) if p)
+        if place:
+            event.add("location", place)
+        calendar.add_component(event)
+    return calendar.to_ical()
+
+
+def test_the_calendar_is_the_text_the_icalendar_package_writes(client, rf):
+    body = f.council(slug="trade-council", name="Trade; Council, \\ 무역")
+    f.meeting(
+        slug="long-one",
+        name="A meeting, with; every \\ escape and a name long enough to be folded twice over",
+        council=body,
+        held="2024-03-05",
+        country_code="kr",
+        city="Seoul",
+        venue="Hall ^A",
+        format=Meeting.Format.HYBRID,
+        summary="Line one.\nLine two, in Korean: 한국어 요약이 길게 이어져 접힌다. " * 3,
+    )
+    f.meeting(slug="planned", held="2024-03-01", status=Meeting.Status.PLANNED)
+    f.meeting(slug="month-only", held="2024-02")
+    f.meeting(slug="draft", held="2024-03-02", is_published=False)
+
+    response = client.get("/feeds/meetings.ics")
+
+    shown = Meeting.objects.filter(slug__in=["long-one", "planned"]).order_by("-held_on")
+    expected = package_calendar(rf.get("/feeds/meetings.ics"), shown, left_out=1)
+    assert response.content == expected
+    assert Calendar.from_ical(response.content).walk("VEVENT")
+
+
+def test_lines_are_folded_and_escaped_as_the_icalendar_package_does_it():
+    rng = random.Random(5)
+    alphabet = "ab ,;:\\^\"'\n\r\tN가é😀" + "x" * 12
+    for _ in range(2000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 240)))
+        event = Event()
+        event.add("summary", text)
+        package_lines = event.to_ical().decode().split("\r\n")[1:-2]
+        assert feeds.fold("SUMMARY:" + feeds.ical_text(text)) == "\r\n".join(package_lines)
+
+
+def test_the_calendar_reads_the_same_queries_for_any_number_of_meetings(client):
+    body = f.council(slug="c")
+    for i in range(2):
+        f.meeting(slug=f"a-{i}", council=body, held=f"2024-01-1{i}", country_code="kr")
+    few = queries(client, "/feeds/meetings.ics")
+    for i in range(12):
+        f.meeting(slug=f"b-{i}", held=f"2024-02-1{i % 10}", country_code="be", city="Brussels")
+    f.meeting(slug="undated", held="2024")
+    assert queries(client, "/feeds/meetings.ics") == few == 2
+
+
+# The source page -------------------------------------------------------------------
+
+
+def test_a_source_page_shows_each_kind_of_record_that_cites_it(client):
+    ministry = f.ministry(slug="mss", name="Ministry of SMEs")
+    deal = f.agreement(slug="deal", name="The Deal", parties=(ministry,))
+    f.metric(slug="deal-figure", about=deal, value="3", unit="companies")
+    f.meeting(slug="met", name="The Meeting")
+    f.support_case(slug="case", name="The Case")
+    f.agreement(slug="hidden", name="Hidden Deal", is_published=False)
+
+    response = client.get(reverse("initiatives:source-detail", args=["mss-press-release"]))
+
+    text = response.text
+    for name in ["Ministry of SMEs", "The Deal", "The Meeting", "The Case"]:
+        assert name in text
+    assert "figure about" in text
+    assert "Hidden Deal" not in text
+
+
+def test_a_source_page_reads_the_same_queries_for_more_citations_of_the_same_kinds(client):
+    url = reverse("initiatives:source-detail", args=["mss-press-release"])
+    deal = f.agreement(slug="deal-0")
+    f.metric(slug="figure-0", about=deal)
+    few = queries(client, url)
+    for i in range(1, 8):
+        deal = f.agreement(slug=f"deal-{i}")
+        f.metric(slug=f"figure-{i}", about=deal)
+    assert queries(client, url) == few
+
+
+# The country page ------------------------------------------------------------------
+
+
+def test_a_country_page_lists_an_agreement_with_two_parties_there_once(client):
+    first = f.ministry(slug="mss", country_code="kr")
+    second = f.ministry(slug="motie", country_code="kr")
+    f.agreement(slug="two-korean-parties", parties=(first, second))
+    f.agreement(slug="signed-in-seoul", country=f.country(code="kr"))
+    f.agreement(slug="elsewhere", parties=(f.ministry(slug="be-min", country_code="be"),))
+
+    response = client.get(reverse("initiatives:country-detail", args=["kr"]))
+
+    slugs = [a.slug for a in response.context["agreements"]]
+    assert sorted(slugs) == ["signed-in-seoul", "two-korean-parties"]
+
+
+def test_a_country_page_lists_only_that_countrys_published_records(client):
+    f.support_case(slug="kr-case", country_code="kr")
+    f.support_case(slug="be-case", country_code="be")
+    f.support_case(slug="kr-draft", country_code="kr", is_published=False)
+    f.organization(slug="embassy", kind=Organization.Kind.MISSION, country_code="kr")
+    f.organization(slug="kotra", country_code="kr")
+
+    response = client.get(reverse("initiatives:country-detail", args=["kr"]))
+
+    assert [c.slug for c in response.context["cases"]] == ["kr-case"]
+    assert [o.slug for o in response.context["missions"]] == ["embassy"]
+    assert "embassy" not in [o.slug for o in response.context["organizations"]]
+    assert "kotra" in [o.slug for o in response.context["organizations"]]
+
+
+def test_a_country_page_reads_the_same_queries_for_more_records(client):
+    url = reverse("initiatives:country-detail", args=["kr"])
+    f.portal_world(size=2, prefix="a")
+    few = queries(client, url)
+    f.portal_world(size=9, prefix="b")
+    assert queries(client, url) == few
+
+
+# The home page ---------------------------------------------------------------------
+
+
+def test_the_home_page_shows_the_six_latest_figures_with_what_they_describe(client):
+    deal = f.agreement(slug="deal", name="The Deal")
+    body = f.council(slug="body", name="The Council")
+    for day in range(1, 8):
+        about = deal if day % 2 else body
+        f.metric(slug=f"figure-{day}", about=about, value=str(day), as_of=f"2024-05-0{day}")
+
+    response = client.get(reverse("initiatives:dashboard"))
+
+    figures = response.context["key_figures"]
+    assert [m.slug for m in figures] == [f"figure-{day}" for day in range(7, 1, -1)]
+    assert [m.subject.slug for m in figures[:2]] == ["deal", "body"]
+    assert "The Deal" in response.text and "The Council" in response.text
+
+
+def test_the_home_page_reads_the_same_queries_for_more_figures(client):
+    url = reverse("initiatives:dashboard")
+    f.metric(slug="one", about=f.agreement(slug="deal"))
+    few = queries(client, url)
+    for i in range(10):
+        f.metric(slug=f"more-{i}", about=f.council(slug=f"body-{i}"), as_of="2025-01-01")
+    assert queries(client, url) == few
