@@ -11,8 +11,6 @@ import sys
 import time
 from pathlib import Path
 
-import django
-
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 SAMPLES = int(os.environ.get("BENCH_SAMPLES", "30"))
@@ -25,14 +23,14 @@ TOO_SLOW_MS = 5000
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 os.environ["PAGE_CACHE_SECONDS"] = "0"  # uncached: every request renders
-django.setup()
-
 from django.core.cache import cache  # noqa: E402
 from django.db import DatabaseError, connection  # noqa: E402
 from django.http import QueryDict  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+# Loaded as gunicorn loads it: Django set up, the start-up heap frozen (portal/wsgi.py).
+import portal.wsgi  # noqa: E402, F401
 from initiatives import filters  # noqa: E402
 from initiatives.models import (  # noqa: E402
     Agreement,

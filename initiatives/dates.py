@@ -7,14 +7,15 @@ worked out from context rather than stated.
 """
 
 import datetime
+import functools
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import dateformat
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext
 
 
 class Precision(models.TextChoices):
@@ -32,6 +33,12 @@ def _display_format(precision: str) -> str:
     return pgettext("partial date: full date", "j F Y")
 
 
+@functools.lru_cache(maxsize=4096)
+def _formatted(value: datetime.date, precision: str, language: str | None) -> str:
+    # Pages repeat dates, and formatting one translates its format and its month's name.
+    return dateformat.format(value, _display_format(precision))
+
+
 @dataclass(frozen=True, order=True)
 class PartialDate:
     value: datetime.date
@@ -39,7 +46,7 @@ class PartialDate:
     inferred: bool = False
 
     def __str__(self) -> str:
-        return dateformat.format(self.value, _display_format(self.precision))
+        return _formatted(self.value, self.precision, get_language())
 
     @property
     def iso(self) -> str:

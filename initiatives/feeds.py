@@ -203,7 +203,7 @@ def meetings_ics(request):
             "example with date_from and date_to) to get the others."
         ) % {"limit": ICS_LIMIT}
     host = request.get_host().split(":")[0]
-    meeting_url = detail_url(request, Meeting)
+    site = request.build_absolute_uri("/").removesuffix("/")  # scheme and host
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -215,23 +215,12 @@ def meetings_ics(request):
         f"URL:{request.build_absolute_uri(list_url(request, Meeting))}",
     ]
     for meeting in on_a_day:
-        lines += meeting_event(meeting, host, meeting_url(meeting))
+        lines += meeting_event(meeting, host, site + meeting.get_absolute_url())
     lines.append("END:VCALENDAR")
     body = "".join(fold(line) + "\r\n" for line in lines)
     response = HttpResponse(body.encode(), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="meetings.ics"'
     return response
-
-
-def detail_url(request, model):
-    """``lambda record: request.build_absolute_uri(record.get_absolute_url())``, reversing
-    the route once rather than once a record (a slug needs no quoting in a path)."""
-    marker = "slug-marker"
-    url = request.build_absolute_uri(
-        reverse(f"initiatives:{model.route_name}-detail", args=[marker])
-    )
-    before, after = url.split(marker)
-    return lambda record: f"{before}{record.slug}{after}"
 
 
 def meeting_event(meeting, host: str, url: str) -> list[str]:

@@ -6,11 +6,13 @@ Citation; dates carry a precision and an "inferred" flag; other spellings are
 Aliases; every model has a natural key so fixtures never carry numeric ids.
 """
 
+import functools
+
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -126,6 +128,18 @@ class PartialDatesValidated(models.Model):
         ]
 
 
+@functools.cache
+def detail_url_parts(route_name: str, script_prefix: str) -> tuple[str, str]:
+    """A detail page's address before and after the slug, reversed once per kind of
+    record: pages link hundreds of records, and a slug needs no quoting in a path."""
+    url = reverse(f"initiatives:{route_name}-detail", args=[SLUG_MARK])
+    before, after = url.split(SLUG_MARK)
+    return before, after
+
+
+SLUG_MARK = "slug-mark"
+
+
 class Record(DisplayNameMixin, PartialDatesValidated):
     """What every public record has: a slug, a name, publication state and history."""
 
@@ -174,7 +188,8 @@ class Record(DisplayNameMixin, PartialDatesValidated):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse(f"initiatives:{self.route_name}-detail", args=[self.slug])
+        before, after = detail_url_parts(self.route_name, get_script_prefix())
+        return f"{before}{self.slug}{after}"
 
     def natural_key(self):
         return (self.slug,)

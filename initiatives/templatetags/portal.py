@@ -38,10 +38,10 @@ def partial_date(value: PartialDate | None):
     """A date at its true precision, in a <time> element; an inferred one says so."""
     if value is None:
         return ""
-    inferred = format_html(' <span class="inferred">({})</span>', _("inferred"))
-    return format_html(
-        '<time datetime="{}">{}</time>{}', value.iso, str(value), inferred if value.inferred else ""
+    inferred = (
+        format_html(' <span class="inferred">({})</span>', _("inferred")) if value.inferred else ""
     )
+    return format_html('<time datetime="{}">{}</time>{}', value.iso, str(value), inferred)
 
 
 @register.filter
