@@ -342,8 +342,9 @@ class CountryListView(CSVExportMixin, ListPageMixin, FilterView):
         return context
 
 
-# A country page lists at most this many records of each kind, with a link to the list.
-SECTION_LIMIT = 20
+# A country's page is an overview: at most this many records of each kind (nine kinds),
+# each section linking to its whole filtered list.
+SECTION_LIMIT = 10
 
 
 class Section(list):

@@ -10,6 +10,6 @@ application = get_wsgi_application()
 
 # What start-up loads lives as long as the process. Frozen, the garbage collector's
 # full passes leave it alone instead of walking it in the middle of a request now and
-# then (bench/analysis.md: the API list's p95 fell from 168 to 85 ms).
+# then, which cut the slowest requests of the heavier pages (bench/analysis.md).
 get_resolver().url_patterns  # noqa: B018  (loads the URLconf, and with it the views)
 gc.freeze()
