@@ -48,17 +48,31 @@ def machine() -> list[str]:
     ]
 
 
+def wrk_files(name: str) -> list[Path]:
+    """The wrk outputs of one load: ``wrk-static-1.txt``… for rounds, or ``wrk-static.txt``."""
+    return sorted(OUT.glob(f"wrk-{name}-[0-9].txt")) or [
+        path for path in [OUT / f"wrk-{name}.txt"] if path.exists()
+    ]
+
+
+def rounds(name: str) -> list[float]:
+    found = (re.search(r"Requests/sec:\s+([\d.]+)", p.read_text()) for p in wrk_files(name))
+    return [float(match.group(1)) for match in found if match]
+
+
 def requests_per_second(name: str) -> float | None:
-    path = OUT / f"wrk-{name}.txt"
-    if not path.exists():
-        return None
-    found = re.search(r"Requests/sec:\s+([\d.]+)", path.read_text())
-    return float(found.group(1)) if found else None
+    """The median of the rounds."""
+    measured = rounds(name)
+    return statistics.median(measured) if measured else None
 
 
 def wrk_errors(name: str) -> str:
-    text = (OUT / f"wrk-{name}.txt").read_text()
-    lines = [line.strip() for line in text.splitlines() if "Non-2xx" in line or "Socket" in line]
+    lines = [
+        line.strip()
+        for path in wrk_files(name)
+        for line in path.read_text().splitlines()
+        if "Non-2xx" in line or "Socket" in line
+    ]
     return "; ".join(lines)
 
 
@@ -89,8 +103,8 @@ def latency_table(results: list[dict]) -> list[str]:
 def load_table() -> list[str]:
     static = requests_per_second("static")
     rows = [
-        "| what | address | requests/s | ratio to the static file | errors |",
-        "| --- | --- | --- | --- | --- |",
+        "| what | address | requests/s (median) | rounds | ratio to the static file | errors |",
+        "| --- | --- | --- | --- | --- | --- |",
     ]
     for name, what, url in [
         ("static", "static file (WhiteNoise)", "/static/css/portal.<hash>.css"),
@@ -103,7 +117,8 @@ def load_table() -> list[str]:
         if rps is None:
             continue
         ratio = f"{rps / static:.2f}" if static else "-"
-        rows.append(f"| {what} | `{url}` | {rps:.0f} | {ratio} | {wrk_errors(name)} |")
+        each = ", ".join(f"{r:.0f}" for r in rounds(name))
+        rows.append(f"| {what} | `{url}` | {rps:.0f} | {each} | {ratio} | {wrk_errors(name)} |")
     return rows
 
 
@@ -133,7 +148,7 @@ def main(scale: str):
         "# Performance benchmark (issue 6)",
         "",
         "Written by `bench/run` (see its header); the reading of the figures is in the last",
-        "section. Re-run with `bench/run` (about 15 minutes at scale 1).",
+        "section. Re-run with `bench/run` (about 6 minutes at scale 1 on an idle machine).",
         "",
         "## Machine",
         "",
@@ -168,6 +183,8 @@ def main(scale: str):
         "",
         "wrk, 2 threads, 16 connections, against gunicorn with 2 workers on 127.0.0.1,",
         "DEBUG off, cache in Redis; the uncached runs use a server with the page cache off.",
+        "The static file, the cached page and the cached API list are loaded in turn, three",
+        "rounds of 10 s each; the table gives each round and their median.",
         "",
         *load_table(),
         "",
