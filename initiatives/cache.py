@@ -89,7 +89,9 @@ QUOTED_NAME = re.compile(r'"(\w+)"')
 
 
 def app_tables() -> set[str]:
-    return {model._meta.db_table for model in apps.get_app_config("initiatives").get_models()}
+    """Every table of the app, the many-to-many ones Django creates included."""
+    models = apps.get_app_config("initiatives").get_models(include_auto_created=True)
+    return {model._meta.db_table for model in models}
 
 
 def table_versions(tables: Iterable[str]) -> dict[str, int]:
@@ -144,7 +146,10 @@ def kept_until_tables_change(key: str, compute: Callable, timeout: int):
     before = table_versions(app_tables())
     with TablesRead() as read:
         value = compute()
-    cache.set(key, ({table: before[table] for table in read.tables}, value), timeout)
+    # A result that read no table (a query Django answered without asking) is kept
+    # until any table changes, not for ever.
+    versions = {table: before[table] for table in read.tables} if read.tables else before
+    cache.set(key, (versions, value), timeout)
     return value
 
 

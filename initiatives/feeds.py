@@ -15,7 +15,7 @@ from django.utils.html import escape
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from .dates import PartialDate, Precision
+from .dates import Precision
 from .filters import AgreementFilter, MeetingFilter
 from .models import Agreement, Meeting
 
@@ -150,7 +150,7 @@ class MeetingFeed(FilteredFeed):
 
 
 @functools.cache
-def choice_labels(model, field: str, language: str | None) -> dict[str, str]:
+def translated_choices(model, field: str, language: str | None) -> dict[str, str]:
     """A field's choices as {value: label}, the labels in ``language`` (the active one)."""
     return {value: str(label) for value, label in model._meta.get_field(field).flatchoices}
 
@@ -159,20 +159,14 @@ def display(record, field: str) -> str:
     """What ``record.get_<field>_display()`` gives. That builds a dict of every choice on
     each call, translating every label to hash it: a fifth of a 500-meeting calendar."""
     value = getattr(record, field)
-    return choice_labels(type(record), field, get_language()).get(value, value)
-
-
-@functools.lru_cache(maxsize=4096)
-def date_text(date: PartialDate, language: str | None) -> str:
-    # Calendars repeat days, and formatting one translates its format and month name.
-    return str(date)
+    return translated_choices(type(record), field, get_language()).get(value, value)
 
 
 def meeting_text(meeting) -> str:
     council = meeting.council if meeting.council and meeting.council.is_published else None
     return join(
         display(meeting, "kind").capitalize(),
-        date_text(meeting.held, get_language()) if meeting.held else "",
+        meeting.held,
         display(meeting, "status") if meeting.status != Meeting.Status.HELD else "",
         ", ".join(str(p) for p in (meeting.city, meeting.country) if p),
         display(meeting, "format"),

@@ -12,7 +12,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from django.urls import get_script_prefix, reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -128,16 +128,16 @@ class PartialDatesValidated(models.Model):
         ]
 
 
+SLUG_MARK = "slug-mark"
+
+
 @functools.cache
-def detail_url_parts(route_name: str, script_prefix: str) -> tuple[str, str]:
+def detail_url_parts(route_name: str, script_prefix: str, urlconf) -> tuple[str, str]:
     """A detail page's address before and after the slug, reversed once per kind of
     record: pages link hundreds of records, and a slug needs no quoting in a path."""
-    url = reverse(f"initiatives:{route_name}-detail", args=[SLUG_MARK])
+    url = reverse(f"initiatives:{route_name}-detail", args=[SLUG_MARK], urlconf=urlconf)
     before, after = url.split(SLUG_MARK)
     return before, after
-
-
-SLUG_MARK = "slug-mark"
 
 
 class Record(DisplayNameMixin, PartialDatesValidated):
@@ -188,7 +188,7 @@ class Record(DisplayNameMixin, PartialDatesValidated):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        before, after = detail_url_parts(self.route_name, get_script_prefix())
+        before, after = detail_url_parts(self.route_name, get_script_prefix(), get_urlconf())
         return f"{before}{self.slug}{after}"
 
     def natural_key(self):
@@ -214,6 +214,8 @@ class Searchable(Record):
     )
 
     # The fields the search document holds, the weightiest first (name and Korean name).
+    # The trigger is written from them: changing them needs a migration that replaces
+    # it, as 0006 made it (tests/test_search.py checks the database's trigger).
     document_fields: tuple[str, ...] = ("name", "name_ko")
 
     class Meta(Record.Meta):

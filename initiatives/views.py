@@ -539,7 +539,7 @@ class DashboardView(TemplateView):
     template_name = "initiatives/dashboard.html"
 
     def get_context_data(self, **kwargs):
-        # The counts and the chart change only with the data: kept under its version.
+        # The counts and the chart change only with the data: kept until their tables do.
         numbers, chart = kept_until_tables_change(
             "dashboard", dashboard_figures, filters.FACET_CACHE_SECONDS
         )

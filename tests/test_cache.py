@@ -16,7 +16,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from initiatives import cache
-from initiatives.models import Agreement, CooperationArea, Ministry, Program
+from initiatives.models import Agreement, CooperationArea, Council, Ministry, Program
 
 BELGIUM_MOU = "korea-belgium-sme-startup-mou-2026"
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -230,3 +230,13 @@ def test_bulk_writers_end_every_kept_figure(portal_data):
     versions, _value = django_cache.get("probe")
     cache.bump_everything()
     assert cache.table_versions(versions) != versions
+
+
+def test_a_kept_figure_follows_links_changed_without_a_save(portal_data):
+    """A link added from the other side (no save of the record) still ends the figure."""
+    hosts = Council.host_ministries.through.objects.count
+    assert cache.kept_until_tables_change("probe", hosts, 60) == hosts()
+    council = Council.objects.first()
+    ministry = Ministry.objects.exclude(councils=council).first()
+    ministry.councils.add(council)
+    assert cache.kept_until_tables_change("probe", hosts, 60) == hosts()

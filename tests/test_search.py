@@ -126,3 +126,23 @@ def test_past_the_cap_search_ranks_the_first_found_and_says_so(client, records, 
     html = client.get(reverse("initiatives:search"), {"q": "Brussels MOU"}).content.decode()
     assert "more than 2" in html
     assert "Too many to rank them all: these are the best 20 of the first 2 found." in html
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger is PostgreSQL's")
+def test_the_database_trigger_writes_and_watches_every_document_field():
+    """Changing ``document_fields`` without a migration that replaces the trigger fails
+    here, not silently in production."""
+    with connection.cursor() as cursor:
+        for model in SEARCHED:
+            table = model._meta.db_table
+            cursor.execute(
+                "SELECT p.prosrc, pg_get_triggerdef(t.oid) FROM pg_trigger t "
+                "JOIN pg_proc p ON p.oid = t.tgfoid "
+                "WHERE t.tgrelid = %s::regclass AND NOT t.tgisinternal",
+                [table],
+            )
+            (source, definition), *others = cursor.fetchall()
+            assert not others, table
+            for field in model.document_fields:
+                assert f'NEW."{field}"' in source, (table, field)
+                assert field in definition, (table, field)
