@@ -19,6 +19,7 @@ from .dates import Precision
 from .filters import AgreementFilter, MeetingFilter
 from .models import Agreement, Meeting
 
+# The calendar's PRODID names its maker, in English whatever the reader's language.
 PORTAL = "SME Globalization Initiatives Portal"
 FEED_LIMIT = 100
 # The calendar holds at most this many meetings, the latest first.
@@ -60,6 +61,22 @@ def join(*parts) -> str:
     return " · ".join(str(part) for part in parts if part)
 
 
+def portal_name() -> str:
+    return _("SME Globalization Initiatives Portal")
+
+
+def date_text(date) -> str:
+    """A partial date as its pages write it, saying so when it was inferred."""
+    if date is None:
+        return ""
+    return _("%(date)s (inferred)") % {"date": date} if date.inferred else str(date)
+
+
+def name_of(record) -> str:
+    """A linked record's name in the reader's language, as the pages show it."""
+    return record.display_name if record is not None else ""
+
+
 class FilteredFeed(Feed):
     """An Atom feed of a list's published records, the list's own order, newest first."""
 
@@ -90,7 +107,7 @@ class FilteredFeed(Feed):
         return filterset.qs.for_list()[:FEED_LIMIT]
 
     def item_title(self, record):
-        return record.name
+        return record.display_name
 
     def item_link(self, record):
         return record.get_absolute_url()
@@ -114,18 +131,22 @@ class AgreementFeed(FilteredFeed):
     filterset_class = AgreementFilter
 
     def title(self, obj):
-        return _("Agreements · %(portal)s") % {"portal": PORTAL}
+        return _("Agreements · %(portal)s") % {"portal": portal_name()}
 
     def subtitle(self, obj):
         return _("MOUs, agreements and declarations, newest signing first.")
 
     def summary(self, agreement):
         parties = "; ".join(
-            f"{party.ministry} ({party.ministry.country})"
+            f"{name_of(party.ministry)} ({name_of(party.ministry.country)})"
+            if party.ministry.country
+            else name_of(party.ministry)
             for party in agreement.parties.all()
             if party.ministry.is_published
         )
-        signed = _("signed %(date)s") % {"date": agreement.signed} if agreement.signed else ""
+        signed = (
+            _("signed %(date)s") % {"date": date_text(agreement.signed)} if agreement.signed else ""
+        )
         return join(
             agreement.get_kind_display().capitalize(),
             agreement.get_status_display(),
@@ -140,7 +161,7 @@ class MeetingFeed(FilteredFeed):
     filterset_class = MeetingFilter
 
     def title(self, obj):
-        return _("Meetings · %(portal)s") % {"portal": PORTAL}
+        return _("Meetings · %(portal)s") % {"portal": portal_name()}
 
     def subtitle(self, obj):
         return _("Council meetings, bilateral meetings and roundtables, newest first.")
@@ -166,11 +187,11 @@ def meeting_text(meeting) -> str:
     council = meeting.council if meeting.council and meeting.council.is_published else None
     return join(
         display(meeting, "kind").capitalize(),
-        meeting.held,
+        date_text(meeting.held),
         display(meeting, "status") if meeting.status != Meeting.Status.HELD else "",
-        ", ".join(str(p) for p in (meeting.city, meeting.country) if p),
+        ", ".join(p for p in (meeting.city, name_of(meeting.country)) if p),
         display(meeting, "format"),
-        _("Council: %(council)s") % {"council": council} if council else "",
+        _("Council: %(council)s") % {"council": name_of(council)} if council else "",
         meeting.summary,
     )
 
@@ -205,7 +226,7 @@ def meetings_ics(request):
         f"DESCRIPTION:{ical_text(description)}",
         # X- properties are written verbatim, as the icalendar package writes them.
         f"X-WR-CALDESC:{description}",
-        f"X-WR-CALNAME:{_('Meetings · %(portal)s') % {'portal': PORTAL}}",
+        f"X-WR-CALNAME:{_('Meetings · %(portal)s') % {'portal': portal_name()}}",
         f"URL:{request.build_absolute_uri(list_url(request, Meeting))}",
     ]
     for meeting in on_a_day:
@@ -220,7 +241,7 @@ def meetings_ics(request):
 def meeting_event(meeting, host: str, url: str) -> list[str]:
     """One meeting as the content lines of an all-day VEVENT, in the icalendar package's
     order (its canonical properties first, the others alphabetically)."""
-    place = ", ".join(str(p) for p in (meeting.venue, meeting.city, meeting.country) if p)
+    place = ", ".join(p for p in (meeting.venue, meeting.city, name_of(meeting.country)) if p)
     status = "TENTATIVE" if meeting.status == Meeting.Status.PLANNED else "CONFIRMED"
     return [
         "BEGIN:VEVENT",

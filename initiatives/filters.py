@@ -19,7 +19,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from .cache import kept_until_tables_change
-from .dates import parse_partial_date
+from .dates import Precision, parse_partial_date
 from .models import (
     Agreement,
     Council,
@@ -34,6 +34,7 @@ from .models import (
     in_interface_language,
 )
 from .querysets import crosses_to_many
+from .templatetags.i18n_names import language_name
 
 MAX_TEXT = 200
 # A facet lists at most this many choices (those with the most records), plus any selected.
@@ -41,7 +42,10 @@ FACET_LIMIT = 20
 # Facet counts are kept this long at most; an edit to a table they count ends them at once.
 FACET_CACHE_SECONDS = 24 * 60 * 60
 MAX_VALUES = 50
-VALUE_PATTERN = re.compile(r"^[-\w]{1,120}$")
+# Keys of records (slugs, country codes) are words and hyphens; free-text values (a
+# sector as its source puts it) may hold spaces and punctuation, never control characters.
+KEY_PATTERN = re.compile(r"^[-\w]{1,120}$")
+TEXT_PATTERN = re.compile(r"^[^\x00-\x1f\x7f]{1,200}$")
 
 
 # Form fields ------------------------------------------------------------------------
@@ -68,7 +72,8 @@ class ValuesField(forms.Field):
         super().validate(values)
         if len(values) > MAX_VALUES:
             raise ValidationError(_("Choose at most %(n)s values."), params={"n": MAX_VALUES})
-        malformed = [v for v in values if not VALUE_PATTERN.match(v)]
+        pattern = TEXT_PATTERN if self.records is None else KEY_PATTERN
+        malformed = [v for v in values if not pattern.match(v)]
         if malformed:
             raise ValidationError(
                 _("Not a valid %(noun)s: %(values)s."),
@@ -97,38 +102,60 @@ class PartialDateField(forms.Field):
 
 
 class ValuesFilter(django_filters.Filter):
-    """Records whose ``path`` (a field or a related record's key) is any of the values."""
+    """Records whose ``path`` (a field or a related record's key), or any of the
+    ``also`` paths, is any of the values."""
 
     field_class = ValuesField
 
-    def __init__(self, path, **kwargs):
-        self.path = path
+    def __init__(self, path, *, also=(), **kwargs):
+        self.paths = (path, *also)
         self.key = kwargs.get("key", "slug") if kwargs.get("records") else ""
         super().__init__(**kwargs)
 
     def filter(self, qs, value):
         if not value:
             return qs
-        key = self.key
-        lookup = f"{self.path}__{key}__in" if key else f"{self.path}__in"
-        if not crosses_to_many(qs.model, self.path):
-            return qs.filter(**{lookup: value})
-        # A subquery, so that a to-many path neither duplicates rows nor joins twice.
-        matching = qs.model._default_manager.filter(**{lookup: value}).values("pk")
-        return qs.filter(pk__in=matching)
+        condition = Q()
+        for path in self.paths:
+            lookup = f"{path}__{self.key}__in" if self.key else f"{path}__in"
+            if crosses_to_many(qs.model, path):
+                # A subquery, so that a to-many path neither duplicates rows nor joins twice.
+                matching = qs.model._default_manager.filter(**{lookup: value}).values("pk")
+                condition |= Q(pk__in=matching)
+            else:
+                condition |= Q(**{lookup: value})
+        return qs.filter(condition)
 
 
 class PartialDateFilter(django_filters.Filter):
-    """``date_from`` keeps records on or after the start of the period given;
-    ``date_to`` keeps those on or before its end (``2024`` runs to 31 December)."""
+    """Records whose date may fall in the period asked for: ``date_from`` keeps those
+    that end on or after its start, ``date_to`` those that start on or before its end.
+
+    Both the bound and the record's date are periods: ``date_to=2024`` runs to
+    31 December, and a meeting known only as "2024" may have been held in June, so
+    ``date_from=2024-06`` keeps it as ``date_to=2024-03`` does.
+    """
 
     field_class = PartialDateField
 
     def filter(self, qs, value):
         if value is None:
             return qs
-        bound = value.value if self.lookup_expr == "gte" else value.end
-        return qs.filter(**{f"{self.field_name}__{self.lookup_expr}": bound})
+        field = self.field_name
+        if self.lookup_expr == "lte":
+            return qs.filter(**{f"{field}__lte": value.end})
+        # A record's date is stored as the first day of its period: one known to the
+        # year or the month ends after it, so it is compared with the bound's year or month.
+        # (A bound on the first of a year, the usual ``date_from=2024``, needs neither.)
+        start = value.value
+        condition = Q(**{f"{field}__gte": start})
+        for precision, first in [
+            (Precision.MONTH, start.replace(day=1)),
+            (Precision.YEAR, start.replace(month=1, day=1)),
+        ]:
+            if first != start:
+                condition |= Q(**{f"{field}_precision": precision, f"{field}__gte": first})
+        return qs.filter(condition)
 
 
 class SortFilter(django_filters.ChoiceFilter):
@@ -179,9 +206,10 @@ def published(model):
     return lambda: model.objects.published()
 
 
-def country_filter(path="country"):
+def country_filter(path="country", *, also=()):
     return ValuesFilter(
         path,
+        also=also,
         records=Country.objects.all,
         key="code",
         lower=True,
@@ -226,11 +254,14 @@ class Facet:
 
     ``key`` names the related record's attribute used in the URL (slug, code);
     empty for a plain field, whose labels then come from its choices or its values.
+    ``also`` is a second path to the same kind of record (its filter has both), and a
+    record both paths put under one choice counts once.
     """
 
     param: str
     path: str
     key: str = ""
+    also: str = ""
 
 
 class FacetChoices(list):
@@ -325,19 +356,37 @@ class RecordFilterSet(django_filters.FilterSet):
         """(value, label, Korean label, count) of the choices with the most records,
         the selected ones first; one more than ``FACET_LIMIT`` says there are more."""
         rows = self.filtered_without(facet.param).order_by()
+        limit = FACET_LIMIT + 1 + len(selected)
+        if not facet.also:
+            return self.grouped(facet, rows, facet.path, selected, limit)
+        # Two paths: every choice of each, less the records both put under one choice.
+        counts: dict[str, list] = {}
+        for path in (facet.path, facet.also):
+            for value, label, korean, n in self.grouped(facet, rows, path, selected):
+                counts.setdefault(value, [value, label, korean, 0])[3] += n
+        both = rows.filter(**{f"{facet.path}__{facet.key}": F(f"{facet.also}__{facet.key}")})
+        for value, _label, _korean, n in self.grouped(facet, both, facet.also, selected):
+            counts[value][3] -= n
+        found = sorted(counts.values(), key=lambda r: (r[0] not in selected, -r[3], r[0]))
+        return [tuple(r) for r in found if r[3]][:limit]
+
+    @staticmethod
+    def grouped(facet: Facet, rows, path: str, selected: list[str], limit=None) -> list[tuple]:
+        """(value, label, Korean label, count) of each choice ``path`` gives ``rows``,
+        the selected ones first, then by count; the first ``limit`` of them."""
         if facet.key:
-            value_path, label_path = f"{facet.path}__{facet.key}", f"{facet.path}__name"
+            value_path, label_path = f"{path}__{facet.key}", f"{path}__name"
             # One filter() call, so a to-many path is joined once (an inner join), not
             # excluded row by row.
             condition = {f"{value_path}__isnull": False}
             if facet.key == "slug":
-                condition[f"{facet.path}__is_published"] = True
+                condition[f"{path}__is_published"] = True
             rows = rows.filter(**condition)
         else:
-            value_path = label_path = facet.path
+            value_path = label_path = path
             rows = rows.exclude(**{f"{value_path}__isnull": True}).exclude(**{value_path: ""})
         # A linked record's Korean name, where known, labels it on Korean pages.
-        korean_path = f"{facet.path}__name_ko" if facet.key else label_path
+        korean_path = f"{path}__name_ko" if facet.key else label_path
         chosen = (
             Case(When(**{f"{value_path}__in": selected}, then=Value(0)), default=Value(1))
             if selected
@@ -347,7 +396,9 @@ class RecordFilterSet(django_filters.FilterSet):
             rows.values(value_path, label_path, korean_path)
             .annotate(n=Count("pk", distinct=True), chosen=chosen)
             .order_by("chosen", "-n", value_path)
-        )[: FACET_LIMIT + 1 + len(selected)]
+        )
+        if limit is not None:
+            counts = counts[:limit]
         return [(r[value_path], r[label_path], r[korean_path], r["n"]) for r in counts]
 
     def choice_labels(self, facet: Facet) -> dict:
@@ -369,14 +420,16 @@ def status_filter(model, label=None):
 
 
 class AgreementFilter(RecordFilterSet):
-    country = country_filter("parties__ministry__country")
+    # An agreement is in the countries of its parties and in the one it was signed in
+    # (a declaration signed in Jeju has no parties), as on the country pages.
+    country = country_filter("parties__ministry__country", also=("country",))
     ministry = ministry_filter("parties__ministry")
     kind = kind_filter(Agreement)
     status = status_filter(Agreement)
     date_from, date_to = date_filters("signed_on")
     sort = SortFilter(by_date("signed_on", _("signing date")))
     facets = (
-        Facet("country", "parties__ministry__country", "code"),
+        Facet("country", "parties__ministry__country", "code", also="country"),
         Facet("ministry", "parties__ministry", "slug"),
         Facet("kind", "kind"),
         Facet("status", "status"),
@@ -523,11 +576,21 @@ class ProgramFilter(RecordFilterSet):
         fields = []
 
 
+class LanguageNames(dict):
+    """A facet's labels for language codes: each code's name in the page's language."""
+
+    def get(self, code, default=None):
+        return language_name(code)
+
+
 class SourceFilter(RecordFilterSet):
     date_from, date_to = date_filters("published_on")
     sort = SortFilter(by_date("published_on", _("publication date")))
     facets = (Facet("language", "language"),)
     language = ValuesFilter("language", label=_("Language"), noun=_("language"))
+
+    def choice_labels(self, facet: Facet) -> dict:
+        return LanguageNames() if facet.param == "language" else super().choice_labels(facet)
 
     class Meta:
         model = Source

@@ -6,6 +6,7 @@ name words above summary words; any part of a name, Korean name or alias also ma
 through trigram indexes. Other databases match every field plainly and sort by name.
 """
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -25,9 +26,11 @@ from .models import (
     Source,
     SupportCase,
 )
-from .querysets import name_contains
+from .querysets import contains, name_contains
 
 CONFIG = "english"
+# A hyphen or dash between two words (a leading "-" excludes a word in web search syntax).
+JOINING_DASH = re.compile(r"(?<=\w)[\u2010-\u2015\u2212-]+(?=\w)")
 MAX_PER_KIND = 20
 # Each collection's matches are counted up to this many; beyond, the page says "1,000+".
 SEARCH_COUNT_CAP = 1000
@@ -81,7 +84,8 @@ def aliased(text) -> dict[type, list[int]]:
     for every kind, and short lists, so that the OR with the other conditions can use
     their indexes."""
     columns = [f"{name}_id" for name, _model in Alias.TARGETS]
-    rows = Alias.objects.filter(name__icontains=text).order_by().values_list(*columns)
+    matching = Alias.objects.filter(contains("name", text, any_separator=True))
+    rows = matching.order_by().values_list(*columns)
     found = defaultdict(list)
     for row in rows[:MAX_ALIASES]:
         for (_name, model), pk in zip(Alias.TARGETS, row, strict=True):
@@ -99,12 +103,14 @@ def condition(model, text, aliased_ids) -> Q:
     if connection.vendor == "postgresql":
         return matched | Q(search_document=words(text))
     for field in model.document_fields[2:]:
-        matched |= Q(**{f"{field}__icontains": text})
+        matched |= contains(field, text)
     return matched
 
 
 def words(text) -> SearchQuery:
-    return SearchQuery(text, search_type="websearch", config=CONFIG)
+    # "Korea-Belgium" would ask for the compound "korea-belgium", which a name written
+    # "Korea–Belgium" (an en dash) does not hold: search its words instead.
+    return SearchQuery(JOINING_DASH.sub(" ", text), search_type="websearch", config=CONFIG)
 
 
 def best_first(records, text):

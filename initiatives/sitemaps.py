@@ -1,20 +1,11 @@
-"""/sitemap.xml: every published detail page, and each country page that has one."""
+"""/sitemap.xml: the dashboard and the lists, every published detail page, and each
+country page that has one."""
 
 from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
 
-from .models import (
-    Agreement,
-    Council,
-    Country,
-    Meeting,
-    Ministry,
-    Organization,
-    Person,
-    Program,
-    Source,
-    SupportCase,
-)
-from .views import records_per_country
+from .models import Country
+from .views import COLLECTIONS, records_per_country
 
 
 class RecordSitemap(Sitemap):
@@ -33,22 +24,26 @@ class CountrySitemap(Sitemap):
         return Country.objects.filter(code__in=records_per_country()).order_by("code")
 
 
+class PageSitemap(Sitemap):
+    """The dashboard, each collection's list and the list of countries."""
+
+    def items(self):
+        return [
+            "initiatives:dashboard",
+            *(f"initiatives:{model.route_name}-list" for model in COLLECTIONS),
+            "initiatives:country-list",
+        ]
+
+    def location(self, route):
+        return reverse(route)
+
+
 def record_sitemap(model):
     return type(f"{model.__name__}Sitemap", (RecordSitemap,), {"model": model})
 
 
 SITEMAPS = {
-    model._meta.model_name: record_sitemap(model)
-    for model in [
-        Agreement,
-        Ministry,
-        Council,
-        Meeting,
-        SupportCase,
-        Organization,
-        Person,
-        Program,
-        Source,
-    ]
+    "pages": PageSitemap,
+    **{model._meta.model_name: record_sitemap(model) for model in COLLECTIONS},
+    "country": CountrySitemap,
 }
-SITEMAPS["country"] = CountrySitemap

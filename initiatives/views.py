@@ -284,16 +284,22 @@ def in_country(model, paths, code):
 
 
 def records_per_country() -> dict[str, dict]:
-    """{country code: {verbose plural name: number of published records}}, counted by
+    """{country code: {model: number of published records}}, counted by
     the database (GROUP BY) and kept until a table they count changes."""
     counts = kept_until_tables_change(
         "records-per-country", count_records_per_country, filters.FACET_CACHE_SECONDS
     )
     models = {model._meta.label_lower: model for model, _paths in COUNTRY_PATHS}
     return {
-        code: {models[label]._meta.verbose_name_plural: n for label, n in per_kind.items()}
+        code: {models[label]: n for label, n in per_kind.items()}
         for code, per_kind in counts.items()
     }
+
+
+def counted_name(model, n: int) -> str:
+    """The collection's name for ``n`` records: "1 agreement", "3 agreements". (Korean,
+    the portal's other language, uses one form for every number.)"""
+    return model._meta.verbose_name if n == 1 else model._meta.verbose_name_plural
 
 
 def count_records_per_country() -> dict[str, dict]:
@@ -338,7 +344,10 @@ class CountryListView(CSVExportMixin, ListPageMixin, FilterView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         for country in context["object_list"]:
-            country.record_counts = sorted(self.counts.get(country.code, {}).items())
+            country.record_counts = sorted(
+                (str(model._meta.verbose_name_plural), n, counted_name(model, n))
+                for model, n in self.counts.get(country.code, {}).items()
+            )
         return context
 
 
@@ -543,14 +552,14 @@ class DashboardView(TemplateView):
         numbers, chart = kept_until_tables_change(
             "dashboard", dashboard_figures, filters.FACET_CACHE_SECONDS
         )
-        counts = [
-            (model._meta.verbose_name_plural, n, model)
-            for model, n in zip(COLLECTIONS, numbers, strict=True)
-        ]
         return super().get_context_data(
             counts=[
-                {"label": label, "count": n, "url_name": f"initiatives:{m.route_name}-list"}
-                for label, n, m in counts
+                {
+                    "label": counted_name(model, n),
+                    "count": n,
+                    "url_name": f"initiatives:{model.route_name}-list",
+                }
+                for model, n in zip(COLLECTIONS, numbers, strict=True)
             ],
             latest_agreements=Agreement.objects.published()
             .for_list()

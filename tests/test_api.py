@@ -193,13 +193,19 @@ def test_bad_filter_value_gets_a_400_saying_what_was_wrong(client, portal_data, 
     [
         "/api/agreements/no-such-agreement/",
         "/api/countries/zz/",
-        "/api/countries/BE/",
         "/api/agreements/?page=99",
         "/api/agreements/?page=first",
     ],
 )
 def test_unknown_record_or_page_is_a_404(client, portal_data, url):
     assert client.get(url).status_code == 404
+
+
+def test_an_upper_case_country_code_moves_to_the_lower_case_address(client, portal_data):
+    response = client.get("/api/countries/BE/")
+    assert response.status_code == 301
+    assert response["Location"] == "/api/countries/be/"
+    assert client.get(response["Location"]).json()["code"] == "be"
 
 
 @pytest.fixture

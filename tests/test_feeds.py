@@ -7,6 +7,7 @@ import io
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.test import Client
 from icalendar import Calendar
 
 from initiatives.models import Agreement, Meeting, Ministry
@@ -166,3 +167,32 @@ def test_feed_summaries_are_html_that_shows_markup_as_text(client, db):
     assert summary.get("type") == "html"
     assert "<img" not in summary.text
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in summary.text
+
+
+def test_feeds_speak_the_readers_language_and_say_when_a_date_was_inferred(db):
+    korea = factories.country(code="kr")
+    korea.name_ko = "대한민국"
+    korea.save()
+    ministry = factories.ministry(slug="mss", name="Ministry of SMEs and Startups")
+    factories.agreement(slug="mou", parties=(ministry,), signed="2026-01-05", signed_inferred=True)
+    meeting = factories.meeting(
+        slug="inaugural", held="2024-04-17", country_code="kr", city="Seoul"
+    )
+    Meeting.objects.filter(pk=meeting.pk).update(held_on_inferred=True)
+    korean, english = Client(headers={"accept-language": "ko"}), Client()
+
+    feed = atom(korean, "/feeds/agreements/")
+    assert feed.find(f"{ATOM}title").text == "협정 · 중소기업 글로벌화 이니셔티브 포털"
+    summary = feed.find(f"{ATOM}entry/{ATOM}summary").text
+    assert "(대한민국)" in summary and "2026년 1월 5일 (추정)" in summary
+    english_summary = atom(english, "/feeds/agreements/").find(f"{ATOM}entry/{ATOM}summary")
+    assert "5 January 2026 (inferred)" in english_summary.text
+
+    meetings = atom(korean, "/feeds/meetings/").find(f"{ATOM}entry/{ATOM}summary").text
+    assert "Seoul, 대한민국" in meetings and "2024년 4월 17일 (추정)" in meetings
+
+    calendar = Calendar.from_ical(korean.get("/feeds/meetings.ics").content)
+    assert str(calendar["X-WR-CALNAME"]) == "회의 · 중소기업 글로벌화 이니셔티브 포털"
+    event = calendar.walk("VEVENT")[0]
+    assert str(event["LOCATION"]) == "Seoul, 대한민국"
+    assert "(추정)" in str(event["DESCRIPTION"])

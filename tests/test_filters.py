@@ -87,6 +87,12 @@ def test_kind_and_status_filters(agreements):
         ({"date_from": "2024-04", "date_to": "2024-04"}, {"Belgian MOU"}),
         ({"date_from": "2024-04-18"}, {"French MOU"}),
         ({"date_to": "2023-12-01"}, {"Joint declaration"}),
+        # "2025" may be any day of 2025: it may fall after 2025-06-30 as before 2025-02.
+        ({"date_from": "2025-06-30"}, {"French MOU"}),
+        ({"date_to": "2025-02"}, {"Belgian MOU", "French MOU", "Joint declaration"}),
+        ({"date_from": "2025-03", "date_to": "2025-04"}, {"French MOU"}),
+        ({"date_from": "2026"}, set()),
+        ({"date_from": "2023-12-31"}, {"Joint declaration", "Belgian MOU", "French MOU"}),
     ],
 )
 def test_date_range_takes_year_month_or_day(agreements, data, expected):
@@ -150,6 +156,60 @@ def test_support_cases_filter_by_sector_organization_and_status():
     assert names(SupportCaseFilter({"sector": "biotech"}, queryset=qs)) == {"Case A"}
     assert names(SupportCaseFilter({"organization": "kosme"}, queryset=qs)) == {"Case A"}
     assert names(SupportCaseFilter({"status": "resolved"}, queryset=qs)) == {"Case B"}
+
+
+def test_a_sector_with_spaces_filters_the_page_its_csv_and_the_api(client):
+    """A sector is free text ("Battery remanufacturing"): the facet's own value works."""
+    f.support_case(slug="a", name="Case A", sector="Battery remanufacturing")
+    f.support_case(slug="b", name="Case B", sector="Cosmetics & beauty")
+    url = reverse("initiatives:support-case-list")
+    page = client.get(url)
+    assert 'name="sector" value="Battery remanufacturing"' in page.content.decode()
+    for sector, expected in [
+        ("Battery remanufacturing", "Case A"),
+        ("Cosmetics & beauty", "Case B"),
+    ]:
+        response = client.get(url, {"sector": sector})
+        assert [r.name for r in response.context["page_obj"]] == [expected]
+        assert "could not be used" not in response.content.decode()
+        csv = client.get(url, {"sector": sector, "format": "csv"})
+        assert csv.status_code == 200
+        assert len(b"".join(csv.streaming_content).decode().strip().splitlines()) == 2
+        api = client.get("/api/support-cases/", {"sector": sector})
+        assert api.status_code == 200
+        assert [r["name"] for r in api.json()["results"]] == [expected]
+
+
+def test_a_sector_with_a_control_character_is_refused():
+    f.support_case(slug="a", name="Case A", sector="biotech")
+    assert not SupportCaseFilter(
+        {"sector": "bio\x00tech"}, queryset=SupportCase.objects.all()
+    ).is_valid()
+
+
+def test_an_agreement_is_in_its_parties_countries_and_where_it_was_signed(client):
+    """The country filter, its facet, the country page and the API all agree."""
+    mss = f.ministry(slug="mss", name="Ministry of SMEs and Startups")
+    belgium = f.ministry(slug="be-economy", name="Belgian Economy Ministry", country_code="be")
+    f.agreement(slug="party", name="Party MOU", parties=(mss, belgium))
+    f.agreement(slug="jeju", name="Jeju Initiative", country=f.country(code="kr"))
+    f.agreement(slug="both", name="Both MOU", parties=(mss,), country=f.country(code="kr"))
+    f.agreement(slug="seoul", name="Seoul MOU", parties=(belgium,), country=f.country(code="kr"))
+    in_korea = {"Party MOU", "Jeju Initiative", "Both MOU", "Seoul MOU"}
+    in_belgium = {"Party MOU", "Seoul MOU"}
+
+    url = reverse("initiatives:agreement-list")
+    for code, expected in [("kr", in_korea), ("be", in_belgium)]:
+        response = client.get(url, {"country": code})
+        assert {r.name for r in response.context["object_list"]} == expected
+        api = client.get("/api/agreements/", {"country": code}).json()
+        assert {r["name"] for r in api["results"]} == expected
+        page = client.get(reverse("initiatives:country-detail", args=[code]))
+        assert {r.name for r in page.context["agreements"]} == expected
+    facet = {c.value: c.count for c in client.get(url).context["facets"][0][1] if c.count}
+    assert facet == {"kr": len(in_korea), "be": len(in_belgium)}
+    countries = client.get(reverse("initiatives:country-list")).content.decode()
+    assert "4 agreements" in countries and "2 agreements" in countries
 
 
 def test_councils_filter_by_host_mission():

@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from initiatives.dates import PartialDate, Precision
 from tests import factories as f
@@ -126,6 +126,20 @@ def test_a_korean_page_shows_dates_in_korean():
     agreement = f.agreement(slug="mou", signed="2024-04")
     response = korean_client().get(agreement.get_absolute_url())
     assert '<time datetime="2024-04">2024년 4월</time>' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_last_changed_and_retrieved_dates_are_written_in_the_page_language():
+    agreement = f.agreement(slug="mou")
+    changed = timezone.localdate(agreement.updated_at)
+    korean = korean_client().get(agreement.get_absolute_url()).content.decode()
+    english = english_client().get(agreement.get_absolute_url()).content.decode()
+    iso = changed.isoformat()
+    assert (
+        f'<time datetime="{iso}">{changed.year}년 {changed.month}월 {changed.day}일</time>'
+        in korean
+    )
+    assert f'<time datetime="{iso}">{changed.day} {changed:%B} {changed.year}</time>' in english
 
 
 # Whole pages ---------------------------------------------------------------------------
@@ -320,3 +334,13 @@ def test_the_admin_and_its_own_pages_are_in_korean(admin_user):
     assert "<h2" in quality
     assert "인용이 없는 기록 (" in quality
     assert "당사자가 없는 협정 (" in quality
+
+
+@pytest.mark.django_db
+def test_a_sources_language_is_named_not_coded(client):
+    source = f.source(slug="press-release")
+    english_page = english_client().get(source.get_absolute_url()).content.decode()
+    assert "<dd>English</dd>" in english_page
+    assert "<dd>영어</dd>" in korean_client().get(source.get_absolute_url()).content.decode()
+    facet = english_client().get("/sources/").context["facets"][0][1]
+    assert [(c.value, c.label) for c in facet] == [("en", "English")]

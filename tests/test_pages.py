@@ -1,6 +1,7 @@
 """Detail pages, country pages and the dashboard: what each shows and links to."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -13,6 +14,7 @@ from initiatives.models import (
     Organization,
     Person,
     Program,
+    Source,
     SupportCase,
 )
 from initiatives.views import QUIET_AFTER
@@ -261,3 +263,31 @@ def test_every_page_answers_for_the_fixture_data(client, portal_data):
         response = client.get(url)
         assert response.status_code == 200, url
         assert b"staff-only" not in response.content
+
+
+def meta_lines(html: str) -> list[str]:
+    return [line.strip() for line in re.findall(r'<p class="meta">(.*?)</p>', html, re.S)]
+
+
+def test_a_list_row_never_starts_or_ends_with_a_separator(client):
+    f.source(slug="no-publisher", name="No publisher", published_on=None)
+    Source.objects.filter(slug="no-publisher").update(publisher="")
+    hidden = f.organization(
+        slug="draft-company", kind=Organization.Kind.COMPANY, is_published=False
+    )
+    f.support_case(slug="case", company=hidden, sector="Cosmetics", country_code="be")
+    for url in ["/sources/", "/support-cases/"]:
+        for line in meta_lines(page(client, url)):
+            assert not line.startswith("·") and not line.endswith("·"), (url, line)
+
+
+def test_counts_of_one_read_in_the_singular(client):
+    mou = f.agreement(
+        slug="mou", signed="2024-04-17", parties=(f.ministry(slug="m", country_code="be"),)
+    )
+    f.meeting(slug="meeting", held="2024-05-02", country_code="be", related_agreements=(mou,))
+    dashboard = page(client, "/")
+    assert "2024: 1 agreement, 1 meeting." in dashboard
+    assert '<span class="number">1</span> agreement</a>' in dashboard
+    countries = page(client, "/countries/")
+    assert "1 agreement · 1 meeting · 1 ministry" in countries

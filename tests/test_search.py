@@ -7,6 +7,7 @@ from django.db import connection
 from django.urls import reverse
 
 from initiatives.models import Agreement
+from initiatives.querysets import contains
 from initiatives.search import CONFIG, SEARCHED, search
 from tests import factories as f
 
@@ -36,6 +37,36 @@ def found(text) -> dict[str, list[str]]:
 def test_any_alias_finds_its_record(records):
     assert found("Oh Young-joo") == {"person": ["oh-young-ju"]}
     assert found("중소벤처")["ministry"] == ["mss"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "kind", "slug"),
+    [
+        ("Korea-Belgium", "agreement", "kr-be-mou"),
+        ("Korea—Belgium MOU", "agreement", "kr-be-mou"),
+        ("oh young joo", "person", "oh-young-ju"),
+        ("Oh Young–ju", "person", "oh-young-ju"),
+    ],
+)
+def test_a_hyphen_matches_any_dash_and_in_aliases_a_space_too(client, records, typed, kind, slug):
+    """Names are written "Korea–Belgium" (an en dash); visitors type a hyphen, and
+    "oh young joo" for the alias "Oh Young-joo"."""
+    assert found(typed)[kind] == [slug]
+    route = {"agreement": "agreement-list", "person": "person-list"}[kind]
+    page = client.get(reverse(f"initiatives:{route}"), {"q": typed})
+    assert [r.slug for r in page.context["object_list"]] == [slug]
+    api = client.get(f"/api/{'agreements' if kind == 'agreement' else 'people'}/", {"q": typed})
+    assert [r["slug"] for r in api.json()["results"]] == [slug]
+
+
+def test_the_text_is_matched_literally_and_its_words_in_order(records):
+    def names(text):
+        return list(Agreement.objects.filter(contains("name", text)).values_list("slug", flat=True))
+
+    assert names("KOREA - belgium mou") == ["kr-be-mou"]
+    assert names("Belgium-Korea") == []
+    assert names("Korea.*MOU") == []
+    assert names("Korea (Belgium") == []
 
 
 def test_search_matches_names_and_summaries(records):

@@ -42,7 +42,21 @@ def sitemap_urls(client) -> dict[str, str | None]:
     }
 
 
-def test_sitemap_lists_every_published_detail_page(client, portal_data):
+# The public URL contract's collections (DESIGN.md).
+COLLECTION_PATHS = [
+    "agreements",
+    "ministries",
+    "councils",
+    "meetings",
+    "support-cases",
+    "organizations",
+    "people",
+    "programs",
+    "sources",
+]
+
+
+def test_sitemap_lists_the_dashboard_the_lists_and_every_published_detail_page(client, portal_data):
     urls = sitemap_urls(client)
     expected = {
         f"http://testserver{record.get_absolute_url()}"
@@ -50,7 +64,11 @@ def test_sitemap_lists_every_published_detail_page(client, portal_data):
         for record in model.objects.published()
     }
     expected |= {f"http://testserver/countries/{code}/" for code in records_per_country()}
-    assert set(urls) == expected
+    lists = {f"http://testserver/{name}/" for name in COLLECTION_PATHS} | {
+        "http://testserver/",
+        "http://testserver/countries/",
+    }
+    assert set(urls) == expected | lists
 
 
 def test_every_address_in_the_sitemap_opens(client, portal_data):

@@ -5,6 +5,7 @@ A bad filter value is answered with a 400 that names the problem (DjangoFilterBa
 raises the FilterSet's form errors), never with a server error.
 """
 
+from django.shortcuts import redirect
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import viewsets
 from rest_framework.pagination import PageNumberPagination
@@ -66,7 +67,8 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class AgreementViewSet(RecordViewSet):
-    """Published agreements; `country` and `ministry` match any party."""
+    """Published agreements; `ministry` matches any party, `country` any party's country
+    or the country of signing."""
 
     queryset = Agreement.objects.none()
     filterset_class = filters.AgreementFilter
@@ -163,11 +165,17 @@ class CountryViewSet(viewsets.ReadOnlyModelViewSet):
 
     queryset = Country.objects.none()
     lookup_field = "code"
-    lookup_value_regex = "[a-z]{2}"
+    lookup_value_regex = "[A-Za-z]{2}"
     filter_backends = [DjangoFilterBackend]
     filterset_class = filters.CountryFilter
     serializer_class = serializers.CountrySerializer
     pagination_class = Pagination
+
+    def retrieve(self, request, *args, code, **kwargs):
+        # As the country pages do: /api/countries/BE/ moves for good to /api/countries/be/.
+        if code != code.lower():
+            return redirect("api:country-detail", code=code.lower(), permanent=True)
+        return super().retrieve(request, *args, code=code, **kwargs)
 
     def get_queryset(self):
         return Country.objects.filter(code__in=records_per_country()).prefetch_related(

@@ -7,7 +7,8 @@ it is and marked ``lang="en"`` so that screen readers read it as English.
 
 from django import template
 from django.utils.html import format_html
-from django.utils.translation import get_language
+from django.utils.translation import get_language, get_language_info
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -41,3 +42,13 @@ def other_name(record) -> str:
     if korean_interface():
         return format_html('<p class="other-name" lang="en">{}</p>', record.name)
     return format_html('<p class="other-name" lang="ko">{}</p>', record.name_ko)
+
+
+@register.filter
+def language_name(code: str) -> str:
+    """A language code's name in the interface's language ("en" reads "English" or
+    "영어"); the code itself where Django does not know it."""
+    try:
+        return _(get_language_info(code)["name"])
+    except KeyError:
+        return code

@@ -1,6 +1,9 @@
 """Small template helpers for the public pages: dates, links, published records."""
 
+import datetime
+
 from django import template
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
@@ -42,6 +45,15 @@ def partial_date(value: PartialDate | None):
         format_html(' <span class="inferred">({})</span>', _("inferred")) if value.inferred else ""
     )
     return format_html('<time datetime="{}">{}</time>{}', value.iso, str(value), inferred)
+
+
+@register.filter
+def day_of(moment: datetime.date | None) -> PartialDate | None:
+    """A date, or the local day of a moment, to show at day precision in the page's
+    language (``{{ record.updated_at|day_of|partial_date }}``)."""
+    if isinstance(moment, datetime.datetime):
+        moment = timezone.localdate(moment)
+    return PartialDate(moment) if moment else None
 
 
 @register.filter
