@@ -11,19 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import models
+from .registry import COLLECTIONS
 
-RECORD_MODELS = [
-    models.Agreement,
-    models.Ministry,
-    models.Council,
-    models.Meeting,
-    models.SupportCase,
-    models.Organization,
-    models.Person,
-    models.Program,
-    models.Source,
-    models.Metric,
-]
+# Every collection's records, and the figures reported about them.
+RECORD_MODELS = [*(collection.model for collection in COLLECTIONS), models.Metric]
 STALE_AFTER = datetime.timedelta(days=365)
 
 

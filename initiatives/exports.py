@@ -1,9 +1,12 @@
 """CSV of any filtered list: ``/agreements/?country=be&format=csv``.
 
 The list's own FilterSet picks the rows, so the CSV holds exactly what the page
-lists, every page of it. Rows are streamed as they are read, the file starts with a
-byte-order mark so that Excel reads Korean text as UTF-8, and a cell that a
-spreadsheet would run as a formula is neutralised with a leading quote.
+lists, every page of it. Each row is the record's API shape (its serializer: the one
+description of a record outside HTML) laid flat: a partial date becomes its value
+and whether it was inferred, a list of linked records the keys joined by "; ", a
+nested object one column per field. Rows are streamed as they are read, the file
+starts with a byte-order mark so that Excel reads Korean text as UTF-8, and a cell
+that a spreadsheet would run as a formula is neutralised with a leading quote.
 """
 
 import csv
@@ -12,24 +15,15 @@ import datetime
 from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
 
-from .models import (
-    Agreement,
-    Council,
-    Country,
-    Meeting,
-    Ministry,
-    Organization,
-    Person,
-    Program,
-    Source,
-    SupportCase,
-)
+from .api.serializers import PartialDateField
 
 CHUNK_SIZE = 500
 BOM = "\ufeff"
 # What a spreadsheet may read as the start of a formula (OWASP's CSV injection list).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+JOIN = "; "
 
 
 def neutralise(value) -> str:
@@ -45,222 +39,80 @@ class Echo:
         return value
 
 
-# Columns: (header, function of the record giving the cell) ---------------------------
+# A record's shape laid flat ---------------------------------------------------------
 
 
-def public(record) -> bool:
-    return record is not None and getattr(record, "is_published", True)
+def joined(values) -> str:
+    """Distinct values in their order, joined (a source cited twice is named once)."""
+    return JOIN.join(dict.fromkeys(str(v) for v in values if v not in (None, "")))
 
 
-def key(record) -> str:
-    return record.code if isinstance(record, Country) else record.slug
+def flat_columns(serializer) -> list[tuple[str, callable]]:
+    """(header, function of the serialized record giving the cell) for each column.
+
+    A list of nested rows gives one column per field its serializer names in
+    ``Meta.tabular`` (``{column suffix: field}``); one that names none (figures) is
+    left out: its rows have pages of their own.
+    """
+    columns = []
+    for name, field in serializer.fields.items():
+        if isinstance(field, PartialDateField):
+            columns += [
+                (name, lambda data, n=name: (data[n] or {}).get("value", "")),
+                (
+                    f"{name}_inferred",
+                    lambda data, n=name: "yes" if (data[n] or {}).get("inferred") else "",
+                ),
+            ]
+        elif isinstance(field, serializers.ListSerializer):
+            tabular = getattr(field.child.Meta, "tabular", {})
+            for suffix, key in tabular.items():
+                header = f"{name}_{suffix}" if suffix else name
+                columns.append(
+                    (header, lambda data, n=name, k=key: joined(row[k] for row in data[n]))
+                )
+        elif isinstance(field, serializers.Serializer):
+            columns += [
+                (f"{name}_{key}", lambda data, n=name, k=key: (data[n] or {}).get(k))
+                for key in field.fields
+            ]
+        else:
+            columns.append((name, lambda data, n=name: cell(data[n])))
+    return columns
 
 
-def field(name):
-    return lambda record: getattr(record, name)
+def cell(value):
+    if isinstance(value, list | tuple):
+        return joined(value)
+    if isinstance(value, dict):
+        return joined(value.values())
+    return value
 
 
-def choice(name):
-    return lambda record: getattr(record, f"get_{name}_display")()
-
-
-def related(name):
-    """A related record's slug (a country's code); empty when missing or a draft."""
-
-    def cell(record):
-        target = getattr(record, name)
-        return key(target) if public(target) else ""
-
-    return cell
-
-
-def related_many(name):
-    return lambda record: "; ".join(key(r) for r in getattr(record, name).all() if public(r))
-
-
-def date_columns(name):
-    """A partial date as written to its precision (``2024-04``), and whether it was inferred."""
-
-    def value(record):
-        day = getattr(record, name)
-        if day is None:
-            return ""
-        precision = getattr(record, f"{name}_precision")
-        return {"year": day.strftime("%Y"), "month": day.strftime("%Y-%m")}.get(
-            precision, day.isoformat()
-        )
-
-    def inferred(record):
-        return "yes" if getattr(record, f"{name}_inferred") else ""
-
-    return [(name, value), (f"{name}_inferred", inferred)]
-
-
-def aliases(record) -> str:
-    return "; ".join(alias.name for alias in record.aliases.all())
-
-
-def sources(record) -> str:
-    cited = {c.source.slug: None for c in record.citations.all() if public(c.source)}
-    return "; ".join(cited)
-
-
-def parties(agreement) -> str:
-    return "; ".join(p.ministry.slug for p in agreement.parties.all() if public(p.ministry))
-
-
-def party_countries(agreement) -> str:
-    codes = {p.ministry.country_id: None for p in agreement.parties.all() if public(p.ministry)}
-    return "; ".join(codes)
-
-
-def posts(person) -> str:
-    return "; ".join(post.title for post in person.posts.all())
-
-
-def common(*, named=True):
-    """Every record's first columns; ``named`` records also have aliases."""
-    columns = [("slug", field("slug")), ("name", field("name")), ("name_ko", field("name_ko"))]
-    return columns + ([("aliases", aliases)] if named else [])
-
-
-NAMED = ("aliases", "citations__source")
-
-# Per collection: the columns, and what to prefetch so that no row is read on its own.
-EXPORTS = {
-    Agreement: (
-        [
-            *common(),
-            ("kind", choice("kind")),
-            ("status", choice("status")),
-            *date_columns("signed_on"),
-            *date_columns("in_force_on"),
-            *date_columns("expires_on"),
-            ("city", field("city")),
-            ("country_of_signing", related("country")),
-            ("parties", parties),
-            ("party_countries", party_countries),
-            ("summary", field("summary")),
-        ],
-        NAMED,
-    ),
-    Ministry: (
-        [*common(), ("acronym", field("acronym")), ("country", related("country"))],
-        NAMED,
-    ),
-    Council: (
-        [
-            *common(),
-            ("kind", choice("kind")),
-            ("status", choice("status")),
-            *date_columns("established_on"),
-            ("country", related("country")),
-            ("mission", related("mission")),
-            ("host_ministries", related_many("host_ministries")),
-            ("established_under", related("established_under")),
-            ("parent", related("parent")),
-            ("summary", field("summary")),
-        ],
-        NAMED,
-    ),
-    Meeting: (
-        [
-            *common(),
-            ("kind", choice("kind")),
-            ("status", choice("status")),
-            *date_columns("held_on"),
-            ("council", related("council")),
-            ("venue", field("venue")),
-            ("city", field("city")),
-            ("country", related("country")),
-            ("format", choice("format")),
-            ("presided_by", related("presided_by")),
-            ("summary", field("summary")),
-        ],
-        NAMED,
-    ),
-    # Never the staff-only notes and contacts.
-    SupportCase: (
-        [
-            *common(named=False),
-            ("company", related("company")),
-            ("sector", field("sector")),
-            ("country", related("country")),
-            ("region", field("region")),
-            ("status", choice("status")),
-            ("council", related("council")),
-            ("reported_at", related("reported_at")),
-            ("challenge", field("challenge")),
-            ("outcome", field("outcome")),
-        ],
-        ("citations__source",),
-    ),
-    Organization: (
-        [
-            *common(),
-            ("kind", choice("kind")),
-            ("acronym", field("acronym")),
-            ("country", related("country")),
-            ("city", field("city")),
-            ("parent_ministry", related("parent_ministry")),
-            ("sector", field("sector")),
-        ],
-        NAMED,
-    ),
-    Person: (
-        [*common(), ("country", related("country")), ("posts", posts)],
-        NAMED,
-    ),
-    Program: (
-        [
-            *common(),
-            ("kind", choice("kind")),
-            *date_columns("starts_on"),
-            *date_columns("ends_on"),
-            ("city", field("city")),
-            ("country", related("country")),
-            ("owner_ministries", related_many("owner_ministries")),
-            ("owner_organizations", related_many("owner_organizations")),
-            ("budget_amount", field("budget_amount")),
-            ("budget_currency", field("budget_currency")),
-            ("summary", field("summary")),
-        ],
-        NAMED,
-    ),
-    Source: (
-        [
-            *common(named=False),
-            ("publisher", field("publisher")),
-            *date_columns("published_on"),
-            ("address", field("url")),
-            ("language", field("language")),
-            ("citations", field("citation_count")),
-        ],
-        (),
-    ),
-    Country: (
-        [("code", field("code")), ("name", field("name")), ("name_ko", field("name_ko"))],
-        (),
-    ),
-}
-
-
-def csv_rows(request, records):
+def csv_rows(request, records, serializer_class):
     """The header, then one line per record, read from the database in chunks."""
-    columns, prefetch = EXPORTS[records.model]
-    if "citations__source" in prefetch:
-        columns = [*columns, ("sources", sources)]
+    context = {"request": request}
+    columns = flat_columns(serializer_class(context=context))
     writer = csv.writer(Echo())
-    yield BOM + writer.writerow(["url", *(header for header, _cell in columns)])
-    for record in records.prefetch_related(*prefetch).iterator(chunk_size=CHUNK_SIZE):
-        cells = [request.build_absolute_uri(record.get_absolute_url())]
-        cells += [cell(record) for _header, cell in columns]
-        yield writer.writerow([neutralise(value) for value in cells])
+    yield BOM + writer.writerow([header for header, _cell in columns])
+    chunk = []
+    for record in records.iterator(chunk_size=CHUNK_SIZE):
+        chunk.append(record)
+        if len(chunk) == CHUNK_SIZE:
+            yield from lines(writer, columns, serializer_class(chunk, many=True, context=context))
+            chunk = []
+    if chunk:
+        yield from lines(writer, columns, serializer_class(chunk, many=True, context=context))
 
 
-def csv_response(request, records, name: str) -> StreamingHttpResponse:
+def lines(writer, columns, serialized):
+    for data in serialized.data:
+        yield writer.writerow([neutralise(value(data)) for _header, value in columns])
+
+
+def csv_response(request, records, serializer_class, name: str) -> StreamingHttpResponse:
     response = StreamingHttpResponse(
-        csv_rows(request, records), content_type="text/csv; charset=utf-8"
+        csv_rows(request, records, serializer_class), content_type="text/csv; charset=utf-8"
     )
     filename = f"{name}-{datetime.date.today().isoformat()}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -290,8 +142,15 @@ class CSVExportMixin:
     """For a FilterView list: ``format=csv`` answers the same filters as a CSV of all rows.
 
     A filter value the page would report and ignore gets a 400 naming it instead, so a
-    CSV never quietly holds more rows than were asked for.
+    CSV never quietly holds more rows than were asked for. The rows are read by the
+    model's ``for_export()``, as the API reads them, and written by ``serializer_class``.
     """
+
+    collection = None
+    serializer_class = None
+
+    def get_serializer_class(self):
+        return self.collection.serializer if self.collection else self.serializer_class
 
     def get(self, request, *args, **kwargs):
         if not wants_csv(request):
@@ -305,45 +164,18 @@ class CSVExportMixin:
                 for name, errors in filterset.form.errors.items()
             )
             return HttpResponseBadRequest(problems, content_type="text/plain; charset=utf-8")
-        records = filterset.qs
-        if hasattr(self, "page_queryset"):
-            records = self.page_queryset(records)
-        return csv_response(request, records, slugified_plural(records.model))
+        records = filterset.qs.for_export()
+        name = str(records.model._meta.verbose_name_plural).replace(" ", "-")
+        return csv_response(request, records, self.get_serializer_class(), name)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["exports"] = export_links(self.request, self.filterset.queryset.model)
+        context["exports"] = export_links(self.request, self.collection)
         return context
 
 
-def slugified_plural(model) -> str:
-    return str(model._meta.verbose_name_plural).replace(" ", "-")
-
-
-# The other formats each list can be had in, for its page to link to.
-API_ROUTES = {
-    Agreement: "agreement",
-    Ministry: "ministry",
-    Council: "council",
-    Meeting: "meeting",
-    SupportCase: "support-case",
-    Organization: "organization",
-    Person: "person",
-    Program: "program",
-    Source: "source",
-    Country: "country",
-}
-FEEDS = {
-    Agreement: [("feeds:agreements", _("Atom feed"), "application/atom+xml")],
-    Meeting: [
-        ("feeds:meetings", _("Atom feed"), "application/atom+xml"),
-        ("feeds:meetings-ics", _("Calendar (iCalendar)"), "text/calendar"),
-    ],
-}
-
-
-def export_links(request, model) -> list[dict]:
-    """This list as CSV, JSON and (for agreements and meetings) feeds, with its filters."""
+def export_links(request, collection) -> list[dict]:
+    """This list as CSV, JSON and the collection's feeds, with its filters."""
     query = request.GET.copy()
     query.pop("page", None)
     filters = query.urlencode()
@@ -351,14 +183,13 @@ def export_links(request, model) -> list[dict]:
     def with_filters(url):
         return f"{url}?{filters}" if filters else url
 
+    api_list = collection.api_list_route if collection else "api:country-list"
     links = [
         {"label": _("CSV"), "url": csv_url(request), "type": "text/csv"},
-        {
-            "label": _("JSON"),
-            "url": with_filters(reverse(f"api:{API_ROUTES[model]}-list")),
-            "type": "application/json",
-        },
+        {"label": _("JSON"), "url": with_filters(reverse(api_list)), "type": "application/json"},
     ]
-    for route, label, media_type in FEEDS.get(model, []):
-        links.append({"label": label, "url": with_filters(reverse(route)), "type": media_type})
+    for feed in collection.feeds if collection else ():
+        links.append(
+            {"label": feed.label, "url": with_filters(reverse(feed.route)), "type": feed.media_type}
+        )
     return links

@@ -16,8 +16,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .dates import Precision
-from .filters import AgreementFilter, MeetingFilter
 from .models import Agreement, Meeting
+from .registry import collection_of
 
 # The calendar's PRODID names its maker, in English whatever the reader's language.
 PORTAL = "SME Globalization Initiatives Portal"
@@ -38,8 +38,9 @@ def filter_problems(filterset) -> str:
     )
 
 
-def filtered(filterset_class, model, request):
+def filtered(model, request):
     """The published records the list would show for the request's filters."""
+    filterset_class = collection_of(model).filterset
     filterset = filterset_class(request.GET, queryset=model.objects.published(), request=request)
     if not filterset.is_valid():
         raise BadFilter(filterset)
@@ -52,7 +53,7 @@ def bad_request(filterset) -> HttpResponseBadRequest:
 
 def list_url(request, model) -> str:
     """The list page these filters come from."""
-    url = reverse(f"initiatives:{model.route_name}-list")
+    url = reverse(collection_of(model).list_route)
     query = request.GET.urlencode()
     return f"{url}?{query}" if query else url
 
@@ -82,7 +83,6 @@ class FilteredFeed(Feed):
 
     feed_type = Atom1Feed
     model = None
-    filterset_class = None
 
     def __call__(self, request, *args, **kwargs):
         try:
@@ -92,7 +92,7 @@ class FilteredFeed(Feed):
 
     def get_object(self, request, *args, **kwargs):
         # Feed instances are shared between requests: what a request needs travels in obj.
-        return filtered(self.filterset_class, self.model, request), request
+        return filtered(self.model, request), request
 
     def link(self, obj):
         _filterset, request = obj
@@ -128,7 +128,6 @@ class FilteredFeed(Feed):
 
 class AgreementFeed(FilteredFeed):
     model = Agreement
-    filterset_class = AgreementFilter
 
     def title(self, obj):
         return _("Agreements · %(portal)s") % {"portal": portal_name()}
@@ -142,7 +141,6 @@ class AgreementFeed(FilteredFeed):
             if party.ministry.country
             else name_of(party.ministry)
             for party in agreement.parties.all()
-            if party.ministry.is_published
         )
         signed = (
             _("signed %(date)s") % {"date": date_text(agreement.signed)} if agreement.signed else ""
@@ -158,7 +156,6 @@ class AgreementFeed(FilteredFeed):
 
 class MeetingFeed(FilteredFeed):
     model = Meeting
-    filterset_class = MeetingFilter
 
     def title(self, obj):
         return _("Meetings · %(portal)s") % {"portal": portal_name()}
@@ -184,7 +181,7 @@ def display(record, field: str) -> str:
 
 
 def meeting_text(meeting) -> str:
-    council = meeting.council if meeting.council and meeting.council.is_published else None
+    council = meeting.council
     return join(
         display(meeting, "kind").capitalize(),
         date_text(meeting.held),
@@ -200,7 +197,7 @@ def meetings_ics(request):
     """Meetings with a known day as all-day events; those known only to the month or year
     cannot be put on a calendar, so they are left out and the calendar says how many."""
     try:
-        filterset = filtered(MeetingFilter, Meeting, request)
+        filterset = filtered(Meeting, request)
     except BadFilter as problem:
         return bad_request(problem.filterset)
     meetings = filterset.qs.for_calendar()

@@ -14,19 +14,8 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import F, Q
 
-from .models import (
-    Agreement,
-    Alias,
-    Council,
-    Meeting,
-    Ministry,
-    Organization,
-    Person,
-    Program,
-    Source,
-    SupportCase,
-)
-from .querysets import contains, name_contains
+from .models import Alias, contains, name_contains
+from .registry import COLLECTIONS
 
 CONFIG = "english"
 # A hyphen or dash between two words (a leading "-" excludes a word in web search syntax).
@@ -37,18 +26,8 @@ SEARCH_COUNT_CAP = 1000
 # At most this many aliases that match are looked up.
 MAX_ALIASES = 1000
 
-# The collections searched, in the order the page shows them.
-SEARCHED = [
-    Agreement,
-    Ministry,
-    Council,
-    Meeting,
-    SupportCase,
-    Organization,
-    Person,
-    Program,
-    Source,
-]
+# The collections searched, the weightiest first: the page shows them in this order.
+SEARCHED = [c.model for c in sorted(COLLECTIONS, key=lambda c: -c.search_weight)]
 
 
 @dataclass
@@ -83,12 +62,13 @@ def aliased(text) -> dict[type, list[int]]:
     """The ids, by kind, of the records one of whose aliases contains ``text``: one query
     for every kind, and short lists, so that the OR with the other conditions can use
     their indexes."""
-    columns = [f"{name}_id" for name, _model in Alias.TARGETS]
+    targets = Alias.arc_targets()
+    columns = [f"{name}_id" for name, _model in targets]
     matching = Alias.objects.filter(contains("name", text, any_separator=True))
     rows = matching.order_by().values_list(*columns)
     found = defaultdict(list)
     for row in rows[:MAX_ALIASES]:
-        for (_name, model), pk in zip(Alias.TARGETS, row, strict=True):
+        for (_name, model), pk in zip(targets, row, strict=True):
             if pk is not None:
                 found[model].append(pk)
     return found

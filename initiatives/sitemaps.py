@@ -1,11 +1,12 @@
 """/sitemap.xml: the dashboard and the lists, every published detail page, and each
-country page that has one."""
+country page that has one: one section per collection of the registry."""
 
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from .models import Country
-from .views import COLLECTIONS, records_per_country
+from .registry import COLLECTIONS
+from .views.countries import records_per_country
 
 
 class RecordSitemap(Sitemap):
@@ -30,7 +31,7 @@ class PageSitemap(Sitemap):
     def items(self):
         return [
             "initiatives:dashboard",
-            *(f"initiatives:{model.route_name}-list" for model in COLLECTIONS),
+            *(collection.list_route for collection in COLLECTIONS),
             "initiatives:country-list",
         ]
 
@@ -44,6 +45,6 @@ def record_sitemap(model):
 
 SITEMAPS = {
     "pages": PageSitemap,
-    **{model._meta.model_name: record_sitemap(model) for model in COLLECTIONS},
+    **{c.model._meta.model_name: record_sitemap(c.model) for c in COLLECTIONS},
     "country": CountrySitemap,
 }

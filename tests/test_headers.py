@@ -84,7 +84,7 @@ def test_errors_redirects_and_the_health_probe_carry_the_headers(client, monkeyp
     def broken(*args, **kwargs):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(initiatives.views.DashboardView, "get", broken)
+    monkeypatch.setattr(initiatives.views.dashboard.DashboardView, "get", broken)
     quiet = Client(raise_request_exception=False)
     responses = {
         "404": client.get("/agreements/no-such-agreement/"),
@@ -175,7 +175,7 @@ def test_api_docs_page_runs_under_the_policy(client):
 def test_admin_pages_have_no_inline_script(staff_client, portal_data):
     # The Django admin keeps its data in data- attributes and JSON blocks, so it runs
     # under a 'self' policy; a project template must not bring inline script back.
-    agreement = initiatives.views.Agreement.objects.first()
+    agreement = initiatives.models.Agreement.objects.first()
     urls = [
         reverse("admin:index"),
         reverse("admin:initiatives_agreement_changelist"),

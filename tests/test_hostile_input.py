@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from initiatives import filters
 from initiatives.api.urls import router
-from initiatives.urls import COLLECTIONS
+from initiatives.registry import COLLECTIONS
 from tests import factories
 from tests.site_walk import body
 
@@ -41,10 +41,7 @@ def parameters(filterset, *extra) -> tuple[str, ...]:
 
 
 ENDPOINTS = [
-    *[
-        Endpoint(f"/{segment}/", parameters(filterset))
-        for segment, _m, filterset, _v in COLLECTIONS
-    ],
+    *[Endpoint(f"/{c.segment}/", parameters(c.filterset)) for c in COLLECTIONS],
     Endpoint("/countries/", parameters(filters.CountryFilter)),
     Endpoint("/search/", ("q", "page", "kind")),
     Endpoint("/", ("q",)),

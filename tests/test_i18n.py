@@ -342,5 +342,5 @@ def test_a_sources_language_is_named_not_coded(client):
     english_page = english_client().get(source.get_absolute_url()).content.decode()
     assert "<dd>English</dd>" in english_page
     assert "<dd>영어</dd>" in korean_client().get(source.get_absolute_url()).content.decode()
-    facet = english_client().get("/sources/").context["facets"][0][1]
+    facet = english_client().get("/sources/").context["facets"][0].choices
     assert [(c.value, c.label) for c in facet] == [("en", "English")]

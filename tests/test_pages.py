@@ -17,7 +17,7 @@ from initiatives.models import (
     Source,
     SupportCase,
 )
-from initiatives.views import QUIET_AFTER
+from initiatives.views.records import QUIET_AFTER
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

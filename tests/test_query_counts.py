@@ -118,7 +118,9 @@ PAGE_NAMES = [
 def test_query_count_does_not_grow_with_rows(query_counts, page):
     at_5, at_60 = query_counts[page]
     assert at_5 > 0, "the page came from a cache, so nothing was measured"
-    assert at_5 == at_60, f"{page}: {at_5} queries with 5 rows, {at_60} with 60"
+    # A link that no row on the page has (no organization listed has a parent ministry)
+    # is not fetched at all, so a page may run fewer queries, never more.
+    assert at_60 <= at_5, f"{page}: {at_5} queries with 5 rows, {at_60} with 60"
 
 
 def test_every_page_is_counted(query_counts):

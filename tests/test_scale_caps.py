@@ -5,7 +5,9 @@ made small here."""
 import pytest
 from django.urls import reverse
 
-from initiatives import feeds, filters, querysets, search, views
+from initiatives import facets, feeds, search
+from initiatives.models import evidence
+from initiatives.views import countries, lists, records
 from tests.factories import meeting, source
 
 pytestmark = pytest.mark.django_db
@@ -22,9 +24,9 @@ def meetings(db):
 
 
 def test_a_facet_lists_at_most_the_limit_plus_the_selected(client, meetings, monkeypatch):
-    monkeypatch.setattr(filters, "FACET_LIMIT", 3)
+    monkeypatch.setattr(facets, "FACET_LIMIT", 3)
     response = client.get(reverse("initiatives:meeting-list") + "?country=cn&country=be")
-    choices = dict((f.field_name, c) for f, c in response.context["facets"])["country"]
+    choices = {f.param: f.choices for f in response.context["facets"]}["country"]
     values = {c.value for c in choices}
     assert {"cn", "be"} <= values
     assert len(choices) == 3 + 2
@@ -35,20 +37,20 @@ def test_a_facet_lists_at_most_the_limit_plus_the_selected(client, meetings, mon
 
 def test_a_short_facet_is_listed_whole(client, meetings):
     response = client.get(reverse("initiatives:meeting-list"))
-    choices = dict((f.field_name, c) for f, c in response.context["facets"])["country"]
+    choices = {f.param: f.choices for f in response.context["facets"]}["country"]
     assert len(choices) == 7
     assert not choices.more
     assert "choices with the most records" not in response.text
 
 
 def test_a_count_past_the_cap_says_more_than(client, meetings, monkeypatch):
-    monkeypatch.setattr(views, "COUNT_CAP", 4)
+    monkeypatch.setattr(lists, "COUNT_CAP", 4)
     url = reverse("initiatives:meeting-list")
     response = client.get(url + "?page_size=2")
     assert response.context["paginator"].capped
     assert "More than 4 results" in response.text
     # Past the capped pages, a page that exists is still served.
-    monkeypatch.setattr(views.ListPageMixin, "paginate_by", 2)
+    monkeypatch.setattr(lists.ListPageMixin, "paginate_by", 2)
     response = client.get(url + "?page=4")
     assert response.context["page_obj"].number == 4
     assert [m.slug for m in response.context["object_list"]] == ["m-0"]
@@ -64,12 +66,12 @@ def test_a_count_under_the_cap_is_exact(client, meetings):
 
 
 def test_the_api_count_is_capped(client, meetings, monkeypatch):
-    monkeypatch.setattr(views, "COUNT_CAP", 4)
+    monkeypatch.setattr(lists, "COUNT_CAP", 4)
     body = client.get("/api/meetings/?page_size=2").json()
     assert body["count"] == 4 and body["count_capped"] is True
     body = client.get("/api/meetings/?page=4&page_size=2").json()
     assert [m["slug"] for m in body["results"]] == ["m-0"]
-    monkeypatch.setattr(views, "COUNT_CAP", 100)
+    monkeypatch.setattr(lists, "COUNT_CAP", 100)
     body = client.get("/api/meetings/").json()
     assert body["count"] == 7 and body["count_capped"] is False
 
@@ -77,7 +79,7 @@ def test_the_api_count_is_capped(client, meetings, monkeypatch):
 def test_country_sections_are_capped_with_a_link(client, monkeypatch):
     for i in range(4):
         meeting(slug=f"kr-{i}", held=f"2024-0{i + 1}-15", country_code="kr")
-    monkeypatch.setattr(views, "SECTION_LIMIT", 2)
+    monkeypatch.setattr(countries, "SECTION_LIMIT", 2)
     response = client.get(reverse("initiatives:country-detail", args=["kr"]))
     section = response.context["meetings"]
     assert [m.slug for m in section] == ["kr-3", "kr-2"]
@@ -87,8 +89,8 @@ def test_country_sections_are_capped_with_a_link(client, monkeypatch):
 
 
 def test_a_source_page_lists_its_first_citations(client, meetings, monkeypatch):
-    monkeypatch.setattr(querysets, "CITATION_LIMIT", 3)
-    monkeypatch.setattr(views, "CITATION_LIMIT", 3)
+    monkeypatch.setattr(evidence, "CITATION_LIMIT", 3)
+    monkeypatch.setattr(records, "CITATION_LIMIT", 3)
     response = client.get(reverse("initiatives:source-detail", args=[source().slug]))
     assert len(response.context["citations"]) == 3
     assert "Only the first 3 citations of this source are listed" in response.text

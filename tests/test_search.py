@@ -6,8 +6,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from initiatives.models import Agreement
-from initiatives.querysets import contains
+from initiatives.models import Agreement, contains
 from initiatives.search import CONFIG, SEARCHED, search
 from tests import factories as f
 

@@ -13,7 +13,7 @@ from initiatives.models import (
     Source,
     SupportCase,
 )
-from initiatives.views import records_per_country
+from initiatives.views.countries import records_per_country
 from tests import factories
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"

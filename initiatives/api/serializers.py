@@ -1,5 +1,9 @@
 """What the API says about each record: every field the public pages show, dates with
-their precision, aliases, figures and citations; relations as slugs, drafts left out.
+their precision, aliases, figures and citations; relations as slugs.
+
+This is the one description of a record outside HTML: CSV and other tabular formats
+are rendered from it (``exports.py``). The querysets (``for_export()``) fetch only
+public rows, so nothing here filters drafts: a link to a draft arrives as None.
 
 Fields are listed by name, never ``__all__``, so a staff-only field (SupportCase's
 notes and contacts) can only reach the API by someone writing it here.
@@ -30,10 +34,6 @@ from ..models import (
     SupportAction,
     SupportCase,
 )
-
-
-def is_public(record) -> bool:
-    return record is not None and getattr(record, "is_published", True)
 
 
 def key_of(record):
@@ -81,81 +81,61 @@ class PartialDateField(serializers.Field):
 
 @extend_schema_field(serializers.CharField(allow_null=True))
 class RelatedKeyField(serializers.Field):
-    """A related record's slug (a country's code), or null when it is missing or a draft."""
+    """A related record's slug (a country's code), or null when there is none."""
 
     def __init__(self, **kwargs):
         super().__init__(read_only=True, **kwargs)
 
     def to_representation(self, value):
-        return key_of(value) if is_public(value) else None
+        return None if value is None else key_of(value)
 
 
 @extend_schema_field(serializers.ListField(child=serializers.CharField()))
 class RelatedKeysField(serializers.Field):
-    """The slugs of the published records of a to-many relation (prefetched)."""
+    """The slugs (codes) of the records of a to-many relation (prefetched)."""
 
     def __init__(self, **kwargs):
         super().__init__(read_only=True, **kwargs)
 
     def to_representation(self, value):
-        return [key_of(record) for record in value.all() if is_public(record)]
-
-
-class PublicListSerializer(serializers.ListSerializer):
-    """Keeps only the rows the public may see (see ``visible`` on the child)."""
-
-    def to_representation(self, data):
-        rows = data.all() if hasattr(data, "all") else data
-        return super().to_representation([row for row in rows if self.child.visible(row)])
-
-
-class PublicRowSerializer(serializers.ModelSerializer):
-    @classmethod
-    def many_init(cls, *args, **kwargs):
-        kwargs["child"] = cls()
-        return PublicListSerializer(*args, **kwargs)
-
-    def visible(self, row) -> bool:
-        return True
+        return [key_of(record) for record in value.all()]
 
 
 # Aliases, citations, figures --------------------------------------------------------
 
 
-class AliasSerializer(PublicRowSerializer):
+class AliasSerializer(serializers.ModelSerializer):
     used_from = PartialDateField()
     used_to = PartialDateField()
 
     class Meta:
         model = Alias
         fields = ["name", "language", "kind", "used_from", "used_to", "note"]
+        # Its column(s) when the list is laid flat in CSV: {column suffix: field}.
+        tabular = {"": "name"}
 
 
-class CitationSerializer(PublicRowSerializer):
+class CitationSerializer(serializers.ModelSerializer):
     source = RelatedKeyField()
     source_url = serializers.SerializerMethodField(help_text="The source's page.")
 
     class Meta:
         model = Citation
         fields = ["quote", "supports", "source", "source_url"]
-
-    def visible(self, row) -> bool:
-        return is_public(row.source)
+        # Its column(s) when the list is laid flat in CSV: {column suffix: field}.
+        tabular = {"source": "source"}
 
     def get_source_url(self, citation) -> str:
         return absolute(self.context, citation.source.get_absolute_url())
 
 
-class MetricSerializer(PublicRowSerializer):
+class MetricSerializer(serializers.ModelSerializer):
     as_of = PartialDateField()
     citations = CitationSerializer(many=True)
 
     class Meta:
         model = Metric
         fields = ["slug", "name", "value", "unit", "qualifier", "as_of", "period", "citations"]
-
-    def visible(self, row) -> bool:
-        return is_public(row)
 
 
 def absolute(context, path: str) -> str:
@@ -199,7 +179,7 @@ class FiguredRecordSerializer(NamedRecordSerializer):
     metrics = MetricSerializer(many=True, help_text="Figures reported about this record.")
 
 
-class PartySerializer(PublicRowSerializer):
+class PartySerializer(serializers.ModelSerializer):
     ministry = RelatedKeyField()
     country = RelatedKeyField(source="ministry.country")
     signatory = RelatedKeyField()
@@ -207,31 +187,28 @@ class PartySerializer(PublicRowSerializer):
     class Meta:
         model = AgreementParty
         fields = ["ministry", "country", "signatory", "signatory_title"]
+        # Its column(s) when the list is laid flat in CSV: {column suffix: field}.
+        tabular = {"": "ministry", "country": "country"}
 
-    def visible(self, row) -> bool:
-        return is_public(row.ministry)
 
-
-class RelationSerializer(PublicRowSerializer):
+class RelationSerializer(serializers.ModelSerializer):
     agreement = RelatedKeyField(source="to_agreement")
 
     class Meta:
         model = AgreementRelation
         fields = ["kind", "agreement", "note"]
+        # Its column(s) when the list is laid flat in CSV: {column suffix: field}.
+        tabular = {"": "agreement"}
 
-    def visible(self, row) -> bool:
-        return is_public(row.to_agreement)
 
-
-class InverseRelationSerializer(PublicRowSerializer):
+class InverseRelationSerializer(serializers.ModelSerializer):
     agreement = RelatedKeyField(source="from_agreement")
 
     class Meta:
         model = AgreementRelation
         fields = ["kind", "agreement", "note"]
-
-    def visible(self, row) -> bool:
-        return is_public(row.from_agreement)
+        # Its column(s) when the list is laid flat in CSV: {column suffix: field}.
+        tabular = {"": "agreement"}
 
 
 class AgreementSerializer(FiguredRecordSerializer):
@@ -319,16 +296,15 @@ class CouncilSerializer(FiguredRecordSerializer):
         ]
 
 
-class ParticipantSerializer(PublicRowSerializer):
+class ParticipantSerializer(serializers.ModelSerializer):
     kind = serializers.SerializerMethodField(help_text="person, organization or ministry")
     participant = serializers.SerializerMethodField(help_text="The participant's slug.")
 
     class Meta:
         model = MeetingParticipant
         fields = ["kind", "participant", "role", "attendance"]
-
-    def visible(self, row) -> bool:
-        return is_public(row.participant)
+        # Its column(s) when the list is laid flat in CSV: {column suffix: field}.
+        tabular = {"": "participant"}
 
     def get_kind(self, row) -> str:
         return row.participant_field
@@ -367,12 +343,14 @@ class MeetingSerializer(FiguredRecordSerializer):
         ]
 
 
-class ActionSerializer(PublicRowSerializer):
+class ActionSerializer(serializers.ModelSerializer):
     organization = RelatedKeyField()
 
     class Meta:
         model = SupportAction
         fields = ["order", "organization", "actor", "action"]
+        # Its column(s) when the list is laid flat in CSV: {column suffix: field}.
+        tabular = {"organization": "organization"}
 
 
 class SupportCaseSerializer(RecordSerializer):
@@ -421,7 +399,7 @@ class OrganizationSerializer(FiguredRecordSerializer):
         ]
 
 
-class PostSerializer(PublicRowSerializer):
+class PostSerializer(serializers.ModelSerializer):
     ministry = RelatedKeyField()
     organization = RelatedKeyField()
     held_from = PartialDateField()
@@ -431,6 +409,8 @@ class PostSerializer(PublicRowSerializer):
     class Meta:
         model = Post
         fields = ["title", "ministry", "organization", "held_from", "held_to", "seen_on"]
+        # Its column(s) when the list is laid flat in CSV: {column suffix: field}.
+        tabular = {"": "title"}
 
 
 class PersonSerializer(NamedRecordSerializer):
@@ -443,9 +423,14 @@ class PersonSerializer(NamedRecordSerializer):
 
 
 class BudgetSerializer(serializers.Serializer):
+    """A program's budget, or null when no source states one."""
+
     amount = serializers.DecimalField(max_digits=20, decimal_places=2, source="budget_amount")
     currency = serializers.CharField(source="budget_currency")
     approximate = serializers.BooleanField(source="budget_is_approximate")
+
+    def to_representation(self, program):
+        return None if program.budget_amount is None else super().to_representation(program)
 
 
 class ProgramSerializer(FiguredRecordSerializer):
@@ -454,7 +439,7 @@ class ProgramSerializer(FiguredRecordSerializer):
     owner_ministries = RelatedKeysField()
     owner_organizations = RelatedKeysField()
     country = RelatedKeyField()
-    budget = serializers.SerializerMethodField()
+    budget = BudgetSerializer(source="*", read_only=True, allow_null=True)
     related_agreements = RelatedKeysField()
 
     class Meta:
@@ -475,12 +460,6 @@ class ProgramSerializer(FiguredRecordSerializer):
             "metrics",
             "citations",
         ]
-
-    @extend_schema_field(BudgetSerializer(allow_null=True))
-    def get_budget(self, program):
-        if program.budget_amount is None:
-            return None
-        return BudgetSerializer(program).data
 
 
 class SourceSerializer(RecordSerializer):

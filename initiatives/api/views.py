@@ -1,5 +1,6 @@
-"""The read-only JSON API: one viewset per collection, filtered by the very FilterSets
-of the HTML lists, so ``?country=be`` means the same on a page, in CSV and here.
+"""The read-only JSON API: one viewset per collection of the registry, filtered by the
+very FilterSets of the HTML lists, so ``?country=be`` means the same on a page, in CSV
+and here.
 
 A bad filter value is answered with a 400 that names the problem (DjangoFilterBackend
 raises the FilterSet's form errors), never with a server error.
@@ -11,24 +12,13 @@ from rest_framework import viewsets
 from rest_framework.pagination import PageNumberPagination
 
 from .. import filters
-from ..models import (
-    Agreement,
-    Council,
-    Country,
-    Meeting,
-    Ministry,
-    Organization,
-    Person,
-    Program,
-    Source,
-    SupportCase,
-)
-from ..views import CappedPaginator, records_per_country
-from . import schema, serializers  # noqa: F401  (schema registers the filter extension)
+from ..models import Country
+from ..registry import Collection
+from ..views.countries import records_per_country
+from ..views.lists import CappedPaginator
+from . import serializers
 
 SLUG = r"[-a-zA-Z0-9_]+"
-NAMED = ("aliases", "citations__source")
-FIGURED = (*NAMED, "metrics__citations__source")
 
 
 class Pagination(PageNumberPagination):
@@ -52,112 +42,32 @@ class Pagination(PageNumberPagination):
 
 
 class RecordViewSet(viewsets.ReadOnlyModelViewSet):
-    """Published records of one collection; ``prefetch`` is what the serializer reads."""
+    """Published records of one collection, read as its serializer needs them."""
 
+    collection: Collection = None
     lookup_field = "slug"
     lookup_value_regex = SLUG
     filter_backends = [DjangoFilterBackend]
     pagination_class = Pagination
-    prefetch: tuple[str, ...] = ()
 
     def get_queryset(self):
-        # ``queryset`` names the model (and serves the schema); requests read published rows.
-        model = self.queryset.model
-        return model.objects.published().for_list().prefetch_related(*self.prefetch)
+        return self.collection.model.objects.published().for_export()
 
 
-class AgreementViewSet(RecordViewSet):
-    """Published agreements; `ministry` matches any party, `country` any party's country
-    or the country of signing."""
-
-    queryset = Agreement.objects.none()
-    filterset_class = filters.AgreementFilter
-    serializer_class = serializers.AgreementSerializer
-    prefetch = (
-        *FIGURED,
-        "parties__signatory",
-        "cooperation_areas",
-        "relations_from__to_agreement",
-        "relations_to__from_agreement",
-        "councils",
+def viewset_for(collection: Collection) -> type[RecordViewSet]:
+    """The collection's viewset; its description is the OpenAPI document's."""
+    return type(
+        f"{collection.model.__name__}ViewSet",
+        (RecordViewSet,),
+        {
+            "__doc__": str(collection.description),
+            "collection": collection,
+            # Names the model for the OpenAPI document; requests read get_queryset().
+            "queryset": collection.model.objects.none(),
+            "filterset_class": collection.filterset,
+            "serializer_class": collection.serializer,
+        },
     )
-
-
-class MinistryViewSet(RecordViewSet):
-    """Published ministries of every country."""
-
-    queryset = Ministry.objects.none()
-    filterset_class = filters.MinistryFilter
-    serializer_class = serializers.MinistrySerializer
-    prefetch = (*FIGURED, "agencies")
-
-
-class CouncilViewSet(RecordViewSet):
-    """Published councils, consultative bodies and alliances."""
-
-    queryset = Council.objects.none()
-    filterset_class = filters.CouncilFilter
-    serializer_class = serializers.CouncilSerializer
-    prefetch = (*FIGURED, "members")
-
-
-class MeetingViewSet(RecordViewSet):
-    """Published meetings; `format` is the meeting's (in-person, online, hybrid)."""
-
-    queryset = Meeting.objects.none()
-    filterset_class = filters.MeetingFilter
-    serializer_class = serializers.MeetingSerializer
-    prefetch = (
-        *FIGURED,
-        "participants__person",
-        "participants__organization",
-        "participants__ministry",
-        "related_agreements",
-    )
-
-
-class SupportCaseViewSet(RecordViewSet):
-    """Published support cases (staff-only notes and contacts are never included)."""
-
-    queryset = SupportCase.objects.none()
-    filterset_class = filters.SupportCaseFilter
-    serializer_class = serializers.SupportCaseSerializer
-    prefetch = ("citations__source", "actions__organization", "reported_at")
-
-
-class OrganizationViewSet(RecordViewSet):
-    """Published organizations: agencies, missions, companies and the rest."""
-
-    queryset = Organization.objects.none()
-    filterset_class = filters.OrganizationFilter
-    serializer_class = serializers.OrganizationSerializer
-    prefetch = FIGURED
-
-
-class PersonViewSet(RecordViewSet):
-    """Published people, with the posts they held."""
-
-    queryset = Person.objects.none()
-    filterset_class = filters.PersonFilter
-    serializer_class = serializers.PersonSerializer
-    prefetch = NAMED
-
-
-class ProgramViewSet(RecordViewSet):
-    """Published programs, projects, events and facilities."""
-
-    queryset = Program.objects.none()
-    filterset_class = filters.ProgramFilter
-    serializer_class = serializers.ProgramSerializer
-    prefetch = (*FIGURED, "related_agreements")
-
-
-class SourceViewSet(RecordViewSet):
-    """Published source documents."""
-
-    queryset = Source.objects.none()
-    filterset_class = filters.SourceFilter
-    serializer_class = serializers.SourceSerializer
 
 
 class CountryViewSet(viewsets.ReadOnlyModelViewSet):
@@ -178,6 +88,4 @@ class CountryViewSet(viewsets.ReadOnlyModelViewSet):
         return super().retrieve(request, *args, code=code, **kwargs)
 
     def get_queryset(self):
-        return Country.objects.filter(code__in=records_per_country()).prefetch_related(
-            "metrics__citations__source"
-        )
+        return Country.objects.filter(code__in=records_per_country()).for_export()

@@ -31,7 +31,7 @@ DOCUMENT_FIELDS = {
 }
 # The large tables, whose Korean names get a trigram index as 0004 gave their names.
 # Most records have none, so the index leaves out empty ones: an index full of empty
-# names misleads the planner's estimates (see querysets.name_contains).
+# names misleads the planner's estimates (see models.base.name_contains).
 TRIGRAM = ["agreement", "meeting", "supportcase", "organization", "person", "council"]
 # 0003's index names.
 EXPRESSION_INDEXES = [f"{model[:18]}_search_gin" for model in DOCUMENT_FIELDS]

@@ -1,4 +1,7 @@
-"""Small template helpers for the public pages: dates, links, published records."""
+"""Small template helpers for the public pages: dates and links.
+
+What the public may see is decided by the queries (models.base.visibility); nothing
+here filters drafts."""
 
 import datetime
 
@@ -13,21 +16,10 @@ from initiatives.templatetags.i18n_names import display_name, lang_attr
 register = template.Library()
 
 
-@register.filter
-def published(records):
-    """Only the published records of a relation (drafts stay off public pages)."""
-    return [record for record in records if getattr(record, "is_published", True)]
-
-
-@register.filter
-def is_public(record) -> bool:
-    return record is not None and getattr(record, "is_published", True)
-
-
 @register.simple_tag
 def record_link(record, text=None):
-    """A link to a published record; nothing for a missing or unpublished one."""
-    if not is_public(record):
+    """A link to a record; nothing where there is none (a link to a draft reads as none)."""
+    if record is None:
         return ""
     if text:
         return format_html('<a href="{}">{}</a>', record.get_absolute_url(), text)
@@ -54,23 +46,6 @@ def day_of(moment: datetime.date | None) -> PartialDate | None:
     if isinstance(moment, datetime.datetime):
         moment = timezone.localdate(moment)
     return PartialDate(moment) if moment else None
-
-
-@register.filter
-def published_citations(citations):
-    """Citations whose source document is public."""
-    return [c for c in citations if is_public(c.source)]
-
-
-@register.filter
-def public_targets(citations):
-    """Citations whose record is public (a figure counts when the record it describes is)."""
-    kept = []
-    for citation in citations:
-        target = citation.target
-        if is_public(target) and (citation.target_field != "metric" or is_public(target.subject)):
-            kept.append(citation)
-    return kept
 
 
 @register.filter

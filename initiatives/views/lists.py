@@ -1,0 +1,155 @@
+"""A collection's list page: filters, facets, pagination, and the same list as CSV."""
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django_filters.views import FilterView
+
+from ..exports import CSVExportMixin
+
+# A list counts its records up to this many; beyond, it says "10,000+" (counting
+# hundreds of thousands of rows on every page would cost more than the page itself).
+COUNT_CAP = 10_000
+
+
+class CappedPaginator(Paginator):
+    """A Paginator that counts at most ``COUNT_CAP + 1`` records.
+
+    ``capped`` says there are more than ``COUNT_CAP``. A page number past the capped
+    pages is still served when it exists: asking for one counts exactly.
+    """
+
+    capped = False
+
+    @cached_property
+    def count(self):
+        cap = COUNT_CAP
+        try:
+            n = self.object_list.order_by()[: cap + 1].count()
+        except (AttributeError, TypeError):
+            return super().count
+        self.capped = n > cap
+        return cap if self.capped else n
+
+    def validate_number(self, number):
+        self.count  # noqa: B018  (counting says whether the count is capped)
+        if self.capped:
+            try:
+                candidate = int(number)
+            except (TypeError, ValueError):
+                candidate = 0
+            if candidate > self.num_pages:
+                self.count_exactly()
+        return super().validate_number(number)
+
+    def count_exactly(self):
+        self.__dict__["count"] = self.object_list.order_by().count()
+        self.__dict__.pop("num_pages", None)
+        self.capped = False
+
+
+@dataclass
+class ActiveFilter:
+    param: str
+    value: str
+    label: str
+    remove_url: str
+
+
+class ListPageMixin:
+    """Pagination, facets, active filters and problems for a FilterView list.
+
+    An invalid filter value is reported and ignored (``strict = False``), and a page
+    number that is not one, or is past the end, shows the first or last page with a
+    note: a bad address never gives a server error.
+    """
+
+    paginate_by = 25
+    paginator_class = CappedPaginator
+    strict = False
+
+    def page_queryset(self, queryset):
+        return queryset
+
+    def get_template_names(self):
+        name = self.filterset.queryset.model._meta.model_name
+        return [f"initiatives/{name}_list.html", "initiatives/record_list.html"]
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(self.page_queryset(queryset), page_size)
+        raw = self.request.GET.get("page", "1")
+        self.page_problems = []
+        try:
+            number = int(raw)
+        except ValueError:
+            number = 0
+        if number < 1:
+            self.page_problems.append(
+                _("Page %(page)s is not a page number; showing the first page.")
+                % {"page": repr(raw[:20])}
+            )
+            number = 1
+        elif number > paginator.num_pages and getattr(paginator, "capped", False):
+            paginator.count_exactly()
+        if number > paginator.num_pages:
+            self.page_problems.append(
+                _("There is no page %(page)s; showing the last page, %(last)s.")
+                % {"page": number, "last": paginator.num_pages}
+            )
+            number = paginator.num_pages
+        page = paginator.page(number)
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        filterset = self.filterset
+        facets = filterset.shown_facets() if hasattr(filterset, "shown_facets") else []
+        context.update(
+            opts=filterset.queryset.model._meta,
+            facets=facets,
+            active_filters=self.active_filters({f.param: f.choices for f in facets}),
+            problems=[
+                f"{filterset.filters[name].label}: {' '.join(errors)}"
+                for name, errors in filterset.form.errors.items()
+            ]
+            + self.page_problems,
+        )
+        return context
+
+    def active_filters(self, facets) -> list[ActiveFilter]:
+        """Each value in the address, with a link that removes just that value."""
+        params = [
+            (k, v)
+            for k, vs in self.request.GET.lists()
+            if k != "page" and k in self.filterset.filters
+            for v in vs
+            if v.strip()
+        ]
+        active = []
+        for param, value in params:
+            labels = {c.value: c.label for c in facets.get(param, [])}
+            rest = [pair for pair in params if pair != (param, value)]
+            shown = labels.get(value.strip().lower() if param == "country" else value, value)
+            label = f"{self.filterset.filters[param].label}: {shown}"
+            if param in self.filterset.form.errors:
+                label += " " + _("(ignored)")
+            active.append(ActiveFilter(param, value, label, "?" + urlencode(rest)))
+        return active
+
+
+class RecordListView(CSVExportMixin, ListPageMixin, FilterView):
+    """A collection's published records (``collection`` is a registry entry)."""
+
+    collection = None
+
+    def get_filterset_class(self):
+        return self.collection.filterset
+
+    def get_queryset(self):
+        return self.collection.model.objects.published()
+
+    def page_queryset(self, queryset):
+        return queryset.for_list()
