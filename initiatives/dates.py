@@ -112,6 +112,19 @@ def validate_partial_date(instance, field: str) -> dict:
     return {}
 
 
+def stored_partial_date(instance, field: str) -> PartialDate | None:
+    """The partial date a record stores in ``field`` and its ``_precision`` and
+    ``_inferred`` columns, or None."""
+    value = getattr(instance, field)
+    if value is None:
+        return None
+    return PartialDate(
+        value,
+        getattr(instance, f"{field}_precision") or Precision.DAY,
+        getattr(instance, f"{field}_inferred"),
+    )
+
+
 class PartialDateAccessor:
     """``agreement.signed`` reads ``signed_on`` and its precision as one PartialDate."""
 
@@ -119,16 +132,7 @@ class PartialDateAccessor:
         self.field = field
 
     def __get__(self, instance, owner=None):
-        if instance is None:
-            return self
-        value = getattr(instance, self.field)
-        if value is None:
-            return None
-        return PartialDate(
-            value,
-            getattr(instance, f"{self.field}_precision") or Precision.DAY,
-            getattr(instance, f"{self.field}_inferred"),
-        )
+        return self if instance is None else stored_partial_date(instance, self.field)
 
 
 def parse_partial_date(text: str) -> PartialDate:

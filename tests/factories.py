@@ -1,351 +1,544 @@
-"""Keyword-only builders for test data: each makes one published, cited record.
+"""The tests' one set of factories (factory_boy): one per model the tests build.
 
-Dates are given as the portal reads them, ``"2024"``, ``"2024-04"`` or
-``"2024-04-17"``, and stored at that precision.
+A record comes out published and cited, as the rules want every public record: it has
+a Citation quoting the shared press release. ``draft=True`` gives a record as an
+editor saves it in the admin: unpublished and not yet cited (pass ``cited=True`` for
+a cited draft). Partial dates are given as the portal reads them, ``"2024"``,
+``"2024-04"`` or ``"2024-04-17"`` (``signed=``, ``held=``...), and stored at that
+precision; ``country_code="be"`` finds or makes the country.
 """
 
+import os
 from decimal import Decimal
+from unittest import mock
 
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.core.management import call_command
+from factory.django import DjangoModelFactory
+
+from initiatives import models
 from initiatives.dates import parse_partial_date
-from initiatives.models import (
-    CITABLE,
-    Agreement,
-    AgreementParty,
-    AgreementRelation,
-    Alias,
-    Citation,
-    Council,
-    Country,
-    Meeting,
-    MeetingParticipant,
-    Metric,
-    Ministry,
-    Organization,
-    Person,
-    Post,
-    Program,
-    Source,
-    SupportAction,
-    SupportCase,
-)
 
-CITATION_FIELD = {model: name for name, model in CITABLE}
+CITATION_FIELD = {model: name for name, model in models.CITABLE}
+COUNTRY_NAMES = {"kr": "Korea, Republic of", "be": "Belgium", "fr": "France", "vn": "Viet Nam"}
 
 
-def dated(field: str, text: str | None, *, inferred: bool = False) -> dict:
-    """The three columns of a partial date, from ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``."""
-    if not text:
-        return {}
-    parsed = parse_partial_date(text)
+def partial_date(param: str):
+    """The three columns of a partial date, read from the factory parameter ``param``
+    (and ``<param>_inferred``): unpack them in a factory body as the model does."""
+
+    def parsed(o):
+        text = getattr(o, param)
+        return parse_partial_date(text) if text else None
+
+    return (
+        factory.LazyAttribute(lambda o: parsed(o).value if parsed(o) else None),
+        factory.LazyAttribute(lambda o: parsed(o).precision if parsed(o) else ""),
+        factory.LazyAttribute(lambda o: bool(getattr(o, param)) and o.inferred),
+    )
+
+
+def in_country():
+    """The country named by the ``country_code`` parameter, or none without one."""
+    return factory.Maybe(
+        "country_code",
+        factory.SubFactory(
+            "tests.factories.CountryFactory", code=factory.SelfAttribute("..country_code")
+        ),
+        None,
+    )
+
+
+def _target_field(record) -> str:
+    return CITATION_FIELD[type(record)]
+
+
+def _cited_record(citation):
+    return next(
+        getattr(citation, name) for name, _m in models.CITABLE if getattr(citation, name, None)
+    )
+
+
+# Countries, sources, citations and other names ---------------------------------------
+
+
+class CountryFactory(DjangoModelFactory):
+    class Meta:
+        model = models.Country
+        django_get_or_create = ("code",)
+
+    code = "kr"
+    name = factory.LazyAttribute(lambda o: COUNTRY_NAMES.get(o.code, o.code.upper()))
+
+
+class SourceFactory(DjangoModelFactory):
+    """A published source document; one with a slug already taken is found, not made again."""
+
+    class Meta:
+        model = models.Source
+        django_get_or_create = ("slug",)
+
+    class Params:
+        published = "2024-12-17"
+        inferred = False
+        draft = factory.Trait(is_published=False)
+
+    slug = factory.Sequence(lambda n: f"source-{n}")
+    name = factory.LazyAttribute(lambda o: o.slug.replace("-", " ").title())
+    publisher = "Ministry of SMEs and Startups"
+    is_published = True
+    published_on, published_on_precision, published_on_inferred = partial_date("published")
+
+
+class CitationFactory(DjangoModelFactory):
+    """Pass the record as its kind: ``CitationFactory(agreement=mou)``, or use ``cite``."""
+
+    class Meta:
+        model = models.Citation
+
+    # The one press release every record's citation quotes unless told otherwise.
+    source = factory.SubFactory(SourceFactory, slug="mss-press-release", name="MSS press release")
+    quote = factory.LazyAttribute(lambda o: f"The source says {_cited_record(o).name}.")
+
+
+def cite(record, **fields) -> models.Citation:
+    """A citation of any kind of record."""
+    return CitationFactory(**{_target_field(record): record}, **fields)
+
+
+class AliasFactory(DjangoModelFactory):
+    class Meta:
+        model = models.Alias
+
+    language = "en"
+
+
+def alias(record, **fields) -> models.Alias:
+    """Another name for any kind of record."""
+    return AliasFactory(**{_target_field(record): record}, **fields)
+
+
+# Records ----------------------------------------------------------------------------
+
+
+class RecordFactory(DjangoModelFactory):
+    """A published record with one citation; ``draft=True`` for an editor's draft."""
+
+    class Meta:
+        abstract = True
+        # Post-generation hooks save what they make; a second save of the record would
+        # add a history row the tests do not expect.
+        skip_postgeneration_save = True
+
+    class Params:
+        cited = True
+        country_code = None
+        inferred = False
+        draft = factory.Trait(is_published=False, cited=False)
+
+    name = factory.LazyAttribute(lambda o: o.slug.replace("-", " ").title())
+    is_published = True
+
+
+def cited_as(field: str):
+    """The record's citation, made after the record when the ``cited`` parameter says so."""
+    return factory.Maybe(
+        "cited", factory.RelatedFactory(CitationFactory, factory_related_name=field)
+    )
+
+
+class MinistryFactory(RecordFactory):
+    class Meta:
+        model = models.Ministry
+
+    class Params:
+        country_code = "kr"
+
+    slug = factory.Sequence(lambda n: f"ministry-{n}")
+    country = factory.SubFactory(CountryFactory, code=factory.SelfAttribute("..country_code"))
+    citation = cited_as("ministry")
+
+
+class OrganizationFactory(RecordFactory):
+    class Meta:
+        model = models.Organization
+
+    slug = factory.Sequence(lambda n: f"organization-{n}")
+    kind = models.Organization.Kind.AGENCY
+    country = in_country()
+    citation = cited_as("organization")
+
+
+class PersonFactory(RecordFactory):
+    """``title="Minister", at=ministry`` gives the person a post there."""
+
+    class Meta:
+        model = models.Person
+
+    class Params:
+        country_code = "kr"
+        title = ""
+        at = None
+
+    slug = factory.Sequence(lambda n: f"person-{n}")
+    country = in_country()
+    citation = cited_as("person")
+    post = factory.Maybe(
+        "title",
+        factory.RelatedFactory(
+            "tests.factories.PostFactory",
+            factory_related_name="person",
+            title=factory.SelfAttribute("..title"),
+            ministry=factory.LazyAttribute(
+                lambda o: (
+                    o.factory_parent.at
+                    if isinstance(o.factory_parent.at, models.Ministry)
+                    else None
+                )
+            ),
+            organization=factory.LazyAttribute(
+                lambda o: (
+                    o.factory_parent.at
+                    if isinstance(o.factory_parent.at, models.Organization)
+                    else None
+                )
+            ),
+        ),
+    )
+
+
+class PostFactory(DjangoModelFactory):
+    class Meta:
+        model = models.Post
+
+    person = factory.SubFactory(PersonFactory)
+    title = "Minister"
+
+
+class AgreementFactory(RecordFactory):
+    """``parties=(mss, partner)`` in order; ``parties__signatory=`` signs for the first."""
+
+    class Meta:
+        model = models.Agreement
+
+    class Params:
+        signed = "2024-04-17"
+
+    slug = factory.Sequence(lambda n: f"agreement-{n}")
+    kind = models.Agreement.Kind.MOU
+    status = models.Agreement.Status.SIGNED
+    signed_on, signed_on_precision, signed_on_inferred = partial_date("signed")
+    citation = cited_as("agreement")
+
+    @factory.post_generation
+    def parties(agreement, create, extracted, signatory=None, **kwargs):
+        for order, ministry in enumerate(extracted or ()):
+            first = signatory if order == 0 else None
+            AgreementPartyFactory(
+                agreement=agreement,
+                ministry=ministry,
+                order=order,
+                signatory=first,
+                signatory_title="Minister" if first else "",
+            )
+
+
+class AgreementPartyFactory(DjangoModelFactory):
+    class Meta:
+        model = models.AgreementParty
+
+    agreement = factory.SubFactory(AgreementFactory)
+    ministry = factory.SubFactory(MinistryFactory)
+
+
+class AgreementRelationFactory(DjangoModelFactory):
+    class Meta:
+        model = models.AgreementRelation
+
+    from_agreement = factory.SubFactory(AgreementFactory)
+    to_agreement = factory.SubFactory(AgreementFactory)
+    kind = models.AgreementRelation.Kind.SUPERSEDES
+
+
+class CouncilFactory(RecordFactory):
+    class Meta:
+        model = models.Council
+
+    class Params:
+        established = None
+
+    slug = factory.Sequence(lambda n: f"council-{n}")
+    kind = models.Council.Kind.CONSULTATIVE_BODY
+    status = models.Council.Status.ACTIVE
+    country = in_country()
+    established_on, established_on_precision, established_on_inferred = partial_date("established")
+    citation = cited_as("council")
+
+    @factory.post_generation
+    def host_ministries(council, create, extracted, **kwargs):
+        council.host_ministries.set(extracted or ())
+
+    @factory.post_generation
+    def members(council, create, extracted, **kwargs):
+        council.members.set(extracted or ())
+
+
+class MeetingFactory(RecordFactory):
+    """``participants=(person, organization, ministry, ...)`` take part in that order."""
+
+    class Meta:
+        model = models.Meeting
+
+    class Params:
+        held = "2024-11-30"
+
+    slug = factory.Sequence(lambda n: f"meeting-{n}")
+    kind = models.Meeting.Kind.COUNCIL_MEETING
+    country = in_country()
+    held_on, held_on_precision, held_on_inferred = partial_date("held")
+    citation = cited_as("meeting")
+
+    @factory.post_generation
+    def participants(meeting, create, extracted, **kwargs):
+        for order, who in enumerate(extracted or ()):
+            field = {
+                models.Person: "person",
+                models.Organization: "organization",
+                models.Ministry: "ministry",
+            }[type(who)]
+            MeetingParticipantFactory(meeting=meeting, order=order, **{field: who})
+
+    @factory.post_generation
+    def related_agreements(meeting, create, extracted, **kwargs):
+        meeting.related_agreements.set(extracted or ())
+
+
+class MeetingParticipantFactory(DjangoModelFactory):
+    class Meta:
+        model = models.MeetingParticipant
+
+    meeting = factory.SubFactory(MeetingFactory)
+    role = "member"
+
+
+class SupportCaseFactory(RecordFactory):
+    """A company's case; ``supporters=(agency, mission)`` each give advice, in order."""
+
+    class Meta:
+        model = models.SupportCase
+
+    slug = factory.Sequence(lambda n: f"case-{n}")
+    company = factory.SubFactory(
+        OrganizationFactory,
+        slug=factory.LazyAttribute(lambda o: f"{o.factory_parent.slug}-company"),
+        kind=models.Organization.Kind.COMPANY,
+    )
+    country = in_country()
+    citation = cited_as("support_case")
+
+    @factory.post_generation
+    def supporters(case, create, extracted, **kwargs):
+        for order, supporter in enumerate(extracted or (), start=1):
+            SupportActionFactory(case=case, order=order, organization=supporter)
+
+
+class SupportActionFactory(DjangoModelFactory):
+    class Meta:
+        model = models.SupportAction
+
+    case = factory.SubFactory(SupportCaseFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    organization = factory.SubFactory(OrganizationFactory)
+    action = "Gave advice."
+
+
+class ProgramFactory(RecordFactory):
+    class Meta:
+        model = models.Program
+
+    class Params:
+        starts = None
+
+    slug = factory.Sequence(lambda n: f"program-{n}")
+    kind = models.Program.Kind.PROJECT
+    country = in_country()
+    starts_on, starts_on_precision, starts_on_inferred = partial_date("starts")
+    citation = cited_as("program")
+
+    @factory.post_generation
+    def owner_ministries(program, create, extracted, **kwargs):
+        program.owner_ministries.set(extracted or ())
+
+    @factory.post_generation
+    def related_agreements(program, create, extracted, **kwargs):
+        program.related_agreements.set(extracted or ())
+
+
+class MetricFactory(RecordFactory):
+    """A figure ``about`` one record or country (by default a new agreement)."""
+
+    class Meta:
+        model = models.Metric
+
+    class Params:
+        about = None
+        measured = "2024-11-30"
+
+    slug = factory.Sequence(lambda n: f"metric-{n}")
+    name = factory.LazyAttribute(lambda o: f"{o.value} {o.unit}")
+    value = Decimal("46")
+    unit = "meetings"
+    as_of, as_of_precision, as_of_inferred = partial_date("measured")
+    citation = cited_as("metric")
+
+    @classmethod
+    def _adjust_kwargs(cls, **kwargs):
+        if not any(kwargs.get(f) for f in models.Metric.SUBJECT_FIELDS):
+            about = kwargs["about"] or AgreementFactory()
+            field = "country" if isinstance(about, models.Country) else _target_field(about)
+            kwargs[field] = about
+        kwargs["value"] = Decimal(str(kwargs["value"]))
+        return kwargs
+
+
+class CooperationAreaFactory(DjangoModelFactory):
+    class Meta:
+        model = models.CooperationArea
+
+    slug = factory.Sequence(lambda n: f"area-{n}")
+    name = "Technology"
+
+
+# Accounts ---------------------------------------------------------------------------
+
+STRONG_PASSWORD = "Seven-geese-cross-the-Han-2026"
+# Tests hash many passwords; the production hasher is deliberately slow.
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+ROLE_GROUPS = {"editor": "Editors", "reviewer": "Reviewers"}
+
+
+def role_group(name: str) -> Group:
+    """The Editors or Reviewers group; rebuilt as migration 0002 makes it after a flush.
+
+    Transactional tests (the browser test) flush the database, which removes the groups
+    the data migration made; later tests in the same run still need them.
+    """
+    group, created = Group.objects.get_or_create(name=name)
+    if created:
+        actions = {"Editors": ("add", "change", "delete", "view")}.get(
+            name, ("add", "change", "delete", "view", "publish")
+        )
+        group.permissions.add(
+            *[
+                permission
+                for permission in Permission.objects.filter(
+                    content_type__app_label="initiatives"
+                ).exclude(content_type__model__startswith="historical")
+                if permission.codename.split("_", 1)[0] in actions
+            ]
+        )
+    return group
+
+
+class AccountFactory(DjangoModelFactory):
+    """A staff account in a role, made the way operators make one: create_portal_account."""
+
+    class Meta:
+        model = get_user_model()
+
+    # Read by _create, which passes them to the command rather than to the model.
+    role = "editor"
+    password = STRONG_PASSWORD
+    username = factory.LazyAttributeSequence(lambda o, n: f"{o.role}{n}")
+
+    @classmethod
+    def _create(cls, model_class, *, username, role, password, **fields):
+        role_group(ROLE_GROUPS[role])
+        with mock.patch.dict(os.environ, {"PORTAL_ACCOUNT_PASSWORD": password}):
+            call_command("create_portal_account", username, f"{username}@example.org", role=role)
+        return model_class._default_manager.get(username=username)
+
+
+# Worlds -----------------------------------------------------------------------------
+
+
+def one_of_everything() -> dict:
+    """One draft row of every model the admin registers, linked the way real data is."""
+    kr = CountryFactory(code="kr")
+    mss = MinistryFactory(draft=True, name="Ministry of SMEs and Startups", acronym="MSS")
+    minister = PersonFactory(draft=True, name="Oh Young-ju")
+    kosme = OrganizationFactory(draft=True, name="KOSME", country=kr, parent_ministry=mss)
+    mou = AgreementFactory(
+        draft=True, name="MOU on SME cooperation", signed="2024-04", country_code="be"
+    )
+    earlier = AgreementFactory(draft=True, name="Earlier MOU", signed=None)
+    body = CouncilFactory(
+        draft=True,
+        name="Overseas consultative body",
+        established_under=mou,
+        country=kr,
+        established="2024",
+        host_ministries=(mss,),
+        members=(kosme,),
+    )
+    sitting = MeetingFactory(draft=True, name="First meeting", council=body, held="2024-12-17")
+    case = SupportCaseFactory(
+        draft=True,
+        name="Help for a food exporter",
+        company__draft=True,
+        council=body,
+        reported_at=sitting,
+        staff_notes="Call Mr Kim first.",
+    )
+    area = CooperationAreaFactory()
+    mou.cooperation_areas.add(area)
+    doc = SourceFactory(draft=True, name="MSS press release", published="2024-04")
     return {
-        field: parsed.value,
-        f"{field}_precision": parsed.precision,
-        f"{field}_inferred": inferred,
+        "country": kr,
+        "ministry": mss,
+        "person": minister,
+        "organization": kosme,
+        "agreement": mou,
+        "council": body,
+        "meeting": sitting,
+        "supportcase": case,
+        "program": ProgramFactory(draft=True, name="Startup for All"),
+        "source": doc,
+        "metric": MetricFactory(draft=True, name="Meetings held", council=body),
+        "cooperationarea": area,
+        "post": PostFactory(person=minister, title="Minister", ministry=mss),
+        "agreementparty": AgreementPartyFactory(
+            agreement=mou, ministry=mss, signatory=minister, signatory_title="Minister"
+        ),
+        "agreementrelation": AgreementRelationFactory(from_agreement=mou, to_agreement=earlier),
+        "meetingparticipant": MeetingParticipantFactory(
+            meeting=sitting, organization=kosme, role="host"
+        ),
+        "supportaction": SupportActionFactory(
+            case=case, order=1, organization=kosme, action="Found a distributor."
+        ),
+        "citation": cite(mou, source=doc, quote="The two ministries signed an MOU."),
+        "alias": alias(mss, name="MoSS", kind="acronym"),
     }
-
-
-def country(*, code: str = "kr", name: str | None = None) -> Country:
-    names = {"kr": "Korea, Republic of", "be": "Belgium", "fr": "France", "vn": "Viet Nam"}
-    found, _created = Country.objects.get_or_create(
-        code=code, defaults={"name": name or names.get(code, code.upper())}
-    )
-    return found
-
-
-def source(
-    *,
-    slug: str = "mss-press-release",
-    name: str = "MSS press release",
-    published_on: str | None = "2024-12-17",
-    is_published: bool = True,
-) -> Source:
-    found = Source.objects.filter(slug=slug).first()
-    if found:
-        return found
-    return Source.objects.create(
-        slug=slug,
-        name=name,
-        publisher="Ministry of SMEs and Startups",
-        is_published=is_published,
-        **dated("published_on", published_on),
-    )
-
-
-def cite(record, *, quote: str | None = None, from_source: Source | None = None) -> Citation:
-    return Citation.objects.create(
-        source=from_source or source(),
-        quote=quote or f"The source says {record.name}.",
-        **{CITATION_FIELD[type(record)]: record},
-    )
-
-
-def alias(record, *, name: str, language: str = "en") -> Alias:
-    return Alias.objects.create(
-        name=name, language=language, **{CITATION_FIELD[type(record)]: record}
-    )
-
-
-def _record(model, *, slug, name, is_published=True, cited=True, **fields):
-    record = model.objects.create(slug=slug, name=name, is_published=is_published, **fields)
-    if cited:
-        cite(record)
-    return record
-
-
-def ministry(
-    *, slug: str, name: str | None = None, country_code: str = "kr", acronym: str = "", **fields
-) -> Ministry:
-    return _record(
-        Ministry,
-        slug=slug,
-        name=name or slug.replace("-", " ").title(),
-        country=country(code=country_code),
-        acronym=acronym,
-        **fields,
-    )
-
-
-def organization(
-    *,
-    slug: str,
-    name: str | None = None,
-    kind: str = Organization.Kind.AGENCY,
-    country_code: str | None = None,
-    parent_ministry: Ministry | None = None,
-    **fields,
-) -> Organization:
-    return _record(
-        Organization,
-        slug=slug,
-        name=name or slug.replace("-", " ").title(),
-        kind=kind,
-        country=country(code=country_code) if country_code else None,
-        parent_ministry=parent_ministry,
-        **fields,
-    )
-
-
-def person(
-    *,
-    slug: str,
-    name: str | None = None,
-    country_code: str | None = "kr",
-    title: str = "",
-    at: Ministry | Organization | None = None,
-    **fields,
-) -> Person:
-    record = _record(
-        Person,
-        slug=slug,
-        name=name or slug.replace("-", " ").title(),
-        country=country(code=country_code) if country_code else None,
-        **fields,
-    )
-    if title:
-        where = {"ministry": at} if isinstance(at, Ministry) else {"organization": at}
-        Post.objects.create(person=record, title=title, **where)
-    return record
-
-
-def agreement(
-    *,
-    slug: str,
-    name: str | None = None,
-    parties: tuple = (),
-    signed: str | None = "2024-04-17",
-    signed_inferred: bool = False,
-    kind: str = Agreement.Kind.MOU,
-    status: str = Agreement.Status.SIGNED,
-    summary: str = "",
-    signatory: Person | None = None,
-    **fields,
-) -> Agreement:
-    record = _record(
-        Agreement,
-        slug=slug,
-        name=name or slug.replace("-", " ").title(),
-        kind=kind,
-        status=status,
-        summary=summary,
-        **dated("signed_on", signed, inferred=signed_inferred),
-        **fields,
-    )
-    for order, party in enumerate(parties):
-        AgreementParty.objects.create(
-            agreement=record,
-            ministry=party,
-            order=order,
-            signatory=signatory if order == 0 else None,
-            signatory_title="Minister" if signatory and order == 0 else "",
-        )
-    return record
-
-
-def relation(*, new: Agreement, old: Agreement, kind: str = "supersedes") -> AgreementRelation:
-    return AgreementRelation.objects.create(from_agreement=new, to_agreement=old, kind=kind)
-
-
-def council(
-    *,
-    slug: str,
-    name: str | None = None,
-    kind: str = Council.Kind.CONSULTATIVE_BODY,
-    status: str = Council.Status.ACTIVE,
-    established: str | None = None,
-    established_under: Agreement | None = None,
-    mission: Organization | None = None,
-    country_code: str | None = None,
-    host_ministries: tuple = (),
-    members: tuple = (),
-    **fields,
-) -> Council:
-    record = _record(
-        Council,
-        slug=slug,
-        name=name or slug.replace("-", " ").title(),
-        kind=kind,
-        status=status,
-        established_under=established_under,
-        mission=mission,
-        country=country(code=country_code) if country_code else None,
-        **dated("established_on", established),
-        **fields,
-    )
-    record.host_ministries.set(host_ministries)
-    record.members.set(members)
-    return record
-
-
-def meeting(
-    *,
-    slug: str,
-    name: str | None = None,
-    kind: str = Meeting.Kind.COUNCIL_MEETING,
-    council: Council | None = None,
-    held: str | None = "2024-11-30",
-    country_code: str | None = None,
-    format: str = "",
-    participants: tuple = (),
-    related_agreements: tuple = (),
-    **fields,
-) -> Meeting:
-    record = _record(
-        Meeting,
-        slug=slug,
-        name=name or slug.replace("-", " ").title(),
-        kind=kind,
-        council=council,
-        country=country(code=country_code) if country_code else None,
-        format=format,
-        **dated("held_on", held),
-        **fields,
-    )
-    for order, who in enumerate(participants):
-        field = {Person: "person", Organization: "organization", Ministry: "ministry"}[type(who)]
-        MeetingParticipant.objects.create(
-            meeting=record, order=order, role="member", **{field: who}
-        )
-    record.related_agreements.set(related_agreements)
-    return record
-
-
-def support_case(
-    *,
-    slug: str,
-    name: str | None = None,
-    company: Organization | None = None,
-    sector: str = "",
-    country_code: str | None = None,
-    status: str = "",
-    council: Council | None = None,
-    reported_at: Meeting | None = None,
-    supporters: tuple = (),
-    staff_notes: str = "",
-    staff_contacts: str = "",
-    **fields,
-) -> SupportCase:
-    record = _record(
-        SupportCase,
-        slug=slug,
-        name=name or slug.replace("-", " ").title(),
-        company=company or organization(slug=f"{slug}-company", kind=Organization.Kind.COMPANY),
-        sector=sector,
-        country=country(code=country_code) if country_code else None,
-        status=status,
-        council=council,
-        reported_at=reported_at,
-        staff_notes=staff_notes,
-        staff_contacts=staff_contacts,
-        **fields,
-    )
-    for order, supporter in enumerate(supporters, start=1):
-        SupportAction.objects.create(
-            case=record, order=order, organization=supporter, action="Gave advice."
-        )
-    return record
-
-
-def program(
-    *,
-    slug: str,
-    name: str | None = None,
-    kind: str = Program.Kind.PROJECT,
-    starts: str | None = None,
-    country_code: str | None = None,
-    owner_ministries: tuple = (),
-    related_agreements: tuple = (),
-    **fields,
-) -> Program:
-    record = _record(
-        Program,
-        slug=slug,
-        name=name or slug.replace("-", " ").title(),
-        kind=kind,
-        country=country(code=country_code) if country_code else None,
-        **dated("starts_on", starts),
-        **fields,
-    )
-    record.owner_ministries.set(owner_ministries)
-    record.related_agreements.set(related_agreements)
-    return record
-
-
-def metric(
-    *,
-    slug: str,
-    about,
-    value: str = "46",
-    unit: str = "meetings",
-    as_of: str | None = "2024-11-30",
-    name: str = "",
-    **fields,
-) -> Metric:
-    subject = "country" if isinstance(about, Country) else CITATION_FIELD[type(about)]
-    return _record(
-        Metric,
-        slug=slug,
-        name=name or f"{value} {unit}",
-        value=Decimal(value),
-        unit=unit,
-        **dated("as_of", as_of),
-        **{subject: about},
-        **fields,
-    )
 
 
 def portal_world(*, size: int, prefix: str = "w") -> dict:
     """``size`` connected records of every kind around a few hubs (a ministry, a
     framework agreement, an umbrella council, an agency, a chair, an annual meeting)
     whose pages grow with ``size``: for page tests and query counts."""
-    korea = ministry(slug=f"{prefix}-mss", name="Ministry of SMEs and Startups", acronym="MSS")
+    korea = MinistryFactory(
+        slug=f"{prefix}-mss", name="Ministry of SMEs and Startups", acronym="MSS"
+    )
     alias(korea, name=f"{prefix} MoSS")
-    agency = organization(slug=f"{prefix}-kosme", name="KOSME", parent_ministry=korea)
-    chair = person(slug=f"{prefix}-chair", title="Minister", at=korea)
-    framework = agreement(slug=f"{prefix}-framework", parties=(korea,), signed="2023")
-    umbrella = council(
+    agency = OrganizationFactory(slug=f"{prefix}-kosme", name="KOSME", parent_ministry=korea)
+    chair = PersonFactory(slug=f"{prefix}-chair", title="Minister", at=korea)
+    framework = AgreementFactory(slug=f"{prefix}-framework", parties=(korea,), signed="2023")
+    umbrella = CouncilFactory(
         slug=f"{prefix}-umbrella", established_under=framework, host_ministries=(korea,)
     )
-    annual = meeting(slug=f"{prefix}-annual", council=umbrella, presided_by=chair)
+    annual = MeetingFactory(slug=f"{prefix}-annual", council=umbrella, presided_by=chair)
     world = {
         "ministry": korea,
         "agency": agency,
@@ -361,20 +554,20 @@ def portal_world(*, size: int, prefix: str = "w") -> dict:
     }
     for i in range(size):
         code = ["be", "fr", "vn"][i % 3]
-        partner = ministry(slug=f"{prefix}-partner-{i}", country_code=code)
+        partner = MinistryFactory(slug=f"{prefix}-partner-{i}", country_code=code)
         alias(partner, name=f"{prefix} partner alias {i}")
-        signer = person(slug=f"{prefix}-minister-{i}", title="Minister", at=partner)
-        deal = agreement(
+        signer = PersonFactory(slug=f"{prefix}-minister-{i}", title="Minister", at=partner)
+        deal = AgreementFactory(
             slug=f"{prefix}-mou-{i}",
             parties=(korea, partner),
-            signatory=signer,
+            parties__signatory=signer,
             signed=f"202{4 + i % 2}-0{1 + i % 9}",
             summary="Startup cooperation and technology exchange.",
         )
-        mission = organization(
-            slug=f"{prefix}-embassy-{i}", kind=Organization.Kind.MISSION, country_code=code
+        mission = OrganizationFactory(
+            slug=f"{prefix}-embassy-{i}", kind=models.Organization.Kind.MISSION, country_code=code
         )
-        body = council(
+        body = CouncilFactory(
             slug=f"{prefix}-council-{i}",
             established_under=deal,
             parent=umbrella,
@@ -384,28 +577,28 @@ def portal_world(*, size: int, prefix: str = "w") -> dict:
             members=(agency, mission),
             established="2024",
         )
-        sitting = meeting(
+        sitting = MeetingFactory(
             slug=f"{prefix}-meeting-{i}",
             council=body,
             country_code=code,
             presided_by=chair,
-            format=Meeting.Format.HYBRID if i % 2 else Meeting.Format.IN_PERSON,
+            format=models.Meeting.Format.HYBRID if i % 2 else models.Meeting.Format.IN_PERSON,
             participants=(signer, agency, korea, partner),
             related_agreements=(deal, framework),
         )
-        MeetingParticipant.objects.create(meeting=annual, order=i, ministry=partner)
-        case = support_case(
+        MeetingParticipantFactory(meeting=annual, order=i, ministry=partner, role="")
+        case = SupportCaseFactory(
             slug=f"{prefix}-case-{i}",
             sector="biotech" if i % 2 else "fintech",
             country_code=code,
-            status=SupportCase.Status.RESOLVED,
+            status=models.SupportCase.Status.RESOLVED,
             council=body,
             reported_at=annual,
             supporters=(agency, mission),
             staff_notes="staff only note",
         )
         world["programs"].append(
-            program(
+            ProgramFactory(
                 slug=f"{prefix}-program-{i}",
                 starts="2025",
                 country_code=code,
@@ -413,11 +606,11 @@ def portal_world(*, size: int, prefix: str = "w") -> dict:
                 related_agreements=(deal, framework),
             )
         )
-        metric(slug=f"{prefix}-metric-{i}", about=body)
-        metric(slug=f"{prefix}-deal-metric-{i}", about=deal, value="3", unit="companies")
-        metric(slug=f"{prefix}-hub-metric-{i}", about=korea, value=str(i), unit="events")
+        MetricFactory(slug=f"{prefix}-metric-{i}", about=body)
+        MetricFactory(slug=f"{prefix}-deal-metric-{i}", about=deal, value="3", unit="companies")
+        MetricFactory(slug=f"{prefix}-hub-metric-{i}", about=korea, value=str(i), unit="events")
         if world["agreements"]:
-            relation(new=deal, old=world["agreements"][-1])
+            AgreementRelationFactory(from_agreement=deal, to_agreement=world["agreements"][-1])
         world["agreements"].append(deal)
         world["councils"].append(body)
         world["meetings"].append(sitting)

@@ -11,6 +11,12 @@ from openapi_spec_validator import validate
 from initiatives.models import Ministry, SupportCase
 from tests import factories
 
+
+@pytest.fixture
+def portal_data(portal_data_for_module, db):
+    """Loaded once for this module; what a test writes is rolled back after it."""
+
+
 COLLECTIONS = [
     ("agreements", "agreement"),
     ("ministries", "ministry"),
@@ -100,7 +106,7 @@ def test_filters_do_select_something(client, portal_data):
 
 def test_every_list_pages_past_the_first_page(client, db):
     for i in range(30):
-        factories.ministry(slug=f"ministry-{i:02d}")
+        factories.MinistryFactory(slug=f"ministry-{i:02d}")
     first = client.get("/api/ministries/").json()
     assert first["count"] == 30
     assert len(first["results"]) == 25
@@ -212,10 +218,10 @@ def test_an_upper_case_country_code_moves_to_the_lower_case_address(client, port
 def drafts(portal_data):
     """A draft agreement with a draft party, and a published case with staff-only notes."""
     mss = Ministry.objects.get(slug="mss")
-    hidden = factories.ministry(slug="draft-ministry", country_code="be", is_published=False)
-    factories.agreement(slug="draft-agreement", parties=(mss, hidden), is_published=False)
-    factories.agreement(slug="public-agreement", parties=(mss, hidden))
-    factories.support_case(
+    hidden = factories.MinistryFactory(slug="draft-ministry", country_code="be", is_published=False)
+    factories.AgreementFactory(slug="draft-agreement", parties=(mss, hidden), is_published=False)
+    factories.AgreementFactory(slug="public-agreement", parties=(mss, hidden))
+    factories.SupportCaseFactory(
         slug="case-with-notes",
         country_code="be",
         staff_notes="STAFF-NOTE-7 do not publish",

@@ -59,6 +59,9 @@ def test_bad_value_of_each_list_parameter_never_gives_a_server_error(client, wor
 def test_any_page_number_gives_a_page(client, world, route, page):
     response = client.get(reverse(f"initiatives:{route}-list"), {"page": page})
     assert response.status_code == 200
+    shown = response.context["page_obj"]
+    assert 1 <= shown.number <= shown.paginator.num_pages
+    assert len(shown.object_list) > 0
 
 
 def test_page_past_the_end_shows_the_last_page_and_says_so(client, world):

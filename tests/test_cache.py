@@ -18,6 +18,12 @@ from django.urls import reverse
 from initiatives import cache
 from initiatives.models import Agreement, CooperationArea, Council, Ministry, Program
 
+
+@pytest.fixture
+def portal_data(portal_data_for_module, db):
+    """Loaded once for this module; what a test writes is rolled back after it."""
+
+
 BELGIUM_MOU = "korea-belgium-sme-startup-mou-2026"
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 

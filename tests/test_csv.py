@@ -11,6 +11,11 @@ from initiatives.models import Ministry, SupportCase
 from tests import factories
 
 
+@pytest.fixture
+def portal_data(portal_data_for_module, db):
+    """Loaded once for this module; what a test writes is rolled back after it."""
+
+
 def csv_body(response) -> str:
     assert isinstance(response, StreamingHttpResponse)
     raw = b"".join(response.streaming_content)
@@ -57,8 +62,8 @@ def test_csv_holds_the_rows_the_page_lists(client, portal_data, url, params):
 
 def test_csv_holds_every_matching_row_not_one_page(client, db):
     for i in range(60):
-        factories.ministry(slug=f"ministry-{i:02d}", country_code="be")
-    factories.ministry(slug="elsewhere", country_code="fr")
+        factories.MinistryFactory(slug=f"ministry-{i:02d}", country_code="be")
+    factories.MinistryFactory(slug="elsewhere", country_code="fr")
     page = client.get("/ministries/", {"country": "be"})
     assert len(page.context["object_list"]) == 25
     rows = csv_rows(client, "/ministries/", {"country": "be", "format": "csv", "page": "2"})
@@ -67,8 +72,10 @@ def test_csv_holds_every_matching_row_not_one_page(client, db):
 
 
 def test_korean_text_round_trips(client, db):
-    factories.ministry(slug="mss", name="Ministry of SMEs and Startups", name_ko="중소벤처기업부")
-    factories.country(code="kr", name="South Korea")
+    factories.MinistryFactory(
+        slug="mss", name="Ministry of SMEs and Startups", name_ko="중소벤처기업부"
+    )
+    factories.CountryFactory(code="kr", name="South Korea")
     rows = csv_rows(client, "/ministries/", {"format": "csv"})
     assert rows[0]["name_ko"] == "중소벤처기업부"
 
@@ -99,8 +106,8 @@ def test_formula_cells_are_neutralised(value, cell):
 
 
 def test_formula_names_are_neutralised_in_the_file(client, db):
-    factories.ministry(slug="formula", name="=cmd|' /C calc'!A0", acronym="@SUM(1)")
-    factories.ministry(slug="plus", name="+31 ministry", note="")
+    factories.MinistryFactory(slug="formula", name="=cmd|' /C calc'!A0", acronym="@SUM(1)")
+    factories.MinistryFactory(slug="plus", name="+31 ministry", note="")
     rows = {row["slug"]: row for row in csv_rows(client, "/ministries/", {"format": "csv"})}
     assert rows["formula"]["name"] == "'=cmd|' /C calc'!A0"
     assert rows["formula"]["acronym"] == "'@SUM(1)"
@@ -126,10 +133,12 @@ def test_list_page_links_to_its_csv_with_its_filters(client, portal_data):
 
 def test_drafts_and_staff_fields_never_reach_the_csv(client, portal_data):
     mss = Ministry.objects.get(slug="mss")
-    hidden = factories.ministry(slug="draft-ministry", is_published=False)
-    factories.agreement(slug="draft-agreement", parties=(mss,), is_published=False)
-    factories.agreement(slug="public-agreement", parties=(mss, hidden))
-    factories.support_case(slug="noted", staff_notes="STAFF-NOTE", staff_contacts="STAFF-CONTACT")
+    hidden = factories.MinistryFactory(slug="draft-ministry", is_published=False)
+    factories.AgreementFactory(slug="draft-agreement", parties=(mss,), is_published=False)
+    factories.AgreementFactory(slug="public-agreement", parties=(mss, hidden))
+    factories.SupportCaseFactory(
+        slug="noted", staff_notes="STAFF-NOTE", staff_contacts="STAFF-CONTACT"
+    )
     SupportCase.objects.update(staff_notes="STAFF-NOTE", staff_contacts="STAFF-CONTACT")
     for url in ["/agreements/", "/ministries/", "/support-cases/", "/organizations/"]:
         text = csv_body(client.get(url, {"format": "csv"}))

@@ -10,14 +10,14 @@ from django.utils import timezone
 
 from initiatives import models
 from initiatives.admin_views import data_quality_report
-from tests import editor_builders as build
+from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = build.FAST_PASSWORD_HASHERS
+    settings.PASSWORD_HASHERS = f.FAST_PASSWORD_HASHERS
 
 
 def problem(title_start: str):
@@ -25,8 +25,8 @@ def problem(title_start: str):
 
 
 def test_records_with_no_citation_are_listed():
-    uncited, cited = build.ministry("Uncited ministry"), build.ministry("Cited ministry")
-    build.cite(cited)
+    uncited = f.MinistryFactory(draft=True, name="Uncited ministry")
+    cited = f.MinistryFactory(draft=True, cited=True, name="Cited ministry")
 
     records = problem("Records with no citation").records
 
@@ -35,33 +35,32 @@ def test_records_with_no_citation_are_listed():
 
 
 def test_agreements_with_no_parties_are_listed():
-    lonely = build.agreement("MOU with no parties")
-    signed = build.agreement("MOU with parties")
-    models.AgreementParty.objects.create(agreement=signed, ministry=build.ministry())
+    lonely = f.AgreementFactory(draft=True, name="MOU with no parties")
+    f.AgreementFactory(draft=True, name="MOU with parties", parties=(f.MinistryFactory(),))
 
     assert problem("Agreements with no parties").records == [lonely]
 
 
 def test_councils_with_no_meetings_are_listed():
-    quiet = build.council("Quiet council")
-    busy = build.council("Busy council")
-    build.meeting(council=busy)
+    quiet = f.CouncilFactory(draft=True, name="Quiet council")
+    busy = f.CouncilFactory(draft=True, name="Busy council")
+    f.MeetingFactory(draft=True, council=busy)
 
     assert problem("Councils with no meetings").records == [quiet]
 
 
 def test_records_unchanged_for_over_a_year_are_listed():
-    old = build.person("Long-unchanged person")
+    old = f.PersonFactory(draft=True, name="Long-unchanged person")
     models.Person.objects.filter(pk=old.pk).update(
         updated_at=timezone.now() - datetime.timedelta(days=400)
     )
-    build.person("Recently changed person")
+    f.PersonFactory(draft=True, name="Recently changed person")
 
     assert problem("Records unchanged for over a year").records == [old]
 
 
 def test_saving_a_record_takes_it_off_the_stale_list():
-    old = build.person()
+    old = f.PersonFactory(draft=True)
     models.Person.objects.filter(pk=old.pk).update(
         updated_at=timezone.now() - datetime.timedelta(days=400)
     )
@@ -73,9 +72,9 @@ def test_saving_a_record_takes_it_off_the_stale_list():
 
 
 def test_staff_see_the_data_quality_page_with_links_to_fix_records():
-    lonely = build.agreement("MOU with no parties")
+    lonely = f.AgreementFactory(draft=True, name="MOU with no parties")
     client = Client()
-    client.force_login(build.account("editor"))
+    client.force_login(f.AccountFactory(role="editor"))
 
     response = client.get(reverse("admin-data-quality"))
 
@@ -87,7 +86,7 @@ def test_staff_see_the_data_quality_page_with_links_to_fix_records():
 
 def test_the_admin_index_links_to_the_data_quality_page():
     client = Client()
-    client.force_login(build.account("editor"))
+    client.force_login(f.AccountFactory(role="editor"))
 
     assert reverse("admin-data-quality") in client.get("/admin/").content.decode()
 

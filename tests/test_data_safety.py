@@ -26,11 +26,11 @@ ON_POSTGRESQL = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 def editors_work() -> None:
     """What editors do between deployments: add records, correct fixture ones, relink."""
     korea = Ministry.objects.get(slug="mss")
-    motie = factories.ministry(
+    motie = factories.MinistryFactory(
         slug="motie", name="Ministry of Trade, Industry and Energy", country_code="kr"
     )
     factories.alias(motie, name="MOTIE")
-    factories.agreement(
+    factories.AgreementFactory(
         slug="korea-chile-startup-mou-2026",
         name="Korea–Chile startup MOU",
         parties=(korea, motie),

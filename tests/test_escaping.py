@@ -60,7 +60,7 @@ def hostile_world(db):
     world = factories.portal_world(size=2, prefix="x")
     assert poison_every_text_field() > 50
     # A name a spreadsheet would run as a formula.
-    factories.ministry(slug="formula", name='=HYPERLINK("http://evil.example","click")')
+    factories.MinistryFactory(slug="formula", name='=HYPERLINK("http://evil.example","click")')
     return world
 
 

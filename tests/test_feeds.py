@@ -13,6 +13,12 @@ from icalendar import Calendar
 from initiatives.models import Agreement, Meeting, Ministry
 from tests import factories
 
+
+@pytest.fixture
+def portal_data(portal_data_for_module, db):
+    """Loaded once for this module; what a test writes is rolled back after it."""
+
+
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
@@ -122,9 +128,9 @@ def test_calendar_takes_the_list_filters(client, portal_data):
 
 def test_drafts_never_reach_the_feeds(client, portal_data):
     mss = Ministry.objects.get(slug="mss")
-    factories.agreement(slug="draft-agreement", parties=(mss,), is_published=False)
-    factories.meeting(slug="draft-meeting", held="2024-11-30", is_published=False)
-    factories.meeting(slug="public-meeting", held="2024-11-30")
+    factories.AgreementFactory(slug="draft-agreement", parties=(mss,), is_published=False)
+    factories.MeetingFactory(slug="draft-meeting", held="2024-11-30", is_published=False)
+    factories.MeetingFactory(slug="public-meeting", held="2024-11-30")
     for url in ["/feeds/agreements/", "/feeds/meetings/", "/feeds/meetings.ics"]:
         text = client.get(url).content.decode()
         assert "draft-agreement" not in text and "draft-meeting" not in text
@@ -161,7 +167,7 @@ def test_every_format_of_one_question_agrees_with_the_page(client, portal_data, 
 
 
 def test_feed_summaries_are_html_that_shows_markup_as_text(client, db):
-    factories.meeting(slug="marked-up", summary='<img src=x onerror="alert(1)">')
+    factories.MeetingFactory(slug="marked-up", summary='<img src=x onerror="alert(1)">')
     feed = atom(client, "/feeds/meetings/")
     summary = feed.find(f"{ATOM}entry/{ATOM}summary")
     assert summary.get("type") == "html"
@@ -170,12 +176,12 @@ def test_feed_summaries_are_html_that_shows_markup_as_text(client, db):
 
 
 def test_feeds_speak_the_readers_language_and_say_when_a_date_was_inferred(db):
-    korea = factories.country(code="kr")
+    korea = factories.CountryFactory(code="kr")
     korea.name_ko = "대한민국"
     korea.save()
-    ministry = factories.ministry(slug="mss", name="Ministry of SMEs and Startups")
-    factories.agreement(slug="mou", parties=(ministry,), signed="2026-01-05", signed_inferred=True)
-    meeting = factories.meeting(
+    ministry = factories.MinistryFactory(slug="mss", name="Ministry of SMEs and Startups")
+    factories.AgreementFactory(slug="mou", parties=(ministry,), signed="2026-01-05", inferred=True)
+    meeting = factories.MeetingFactory(
         slug="inaugural", held="2024-04-17", country_code="kr", city="Seoul"
     )
     Meeting.objects.filter(pk=meeting.pk).update(held_on_inferred=True)

@@ -22,22 +22,24 @@ def names(filterset) -> set[str]:
 
 @pytest.fixture
 def agreements():
-    mss = f.ministry(slug="mss", name="Ministry of SMEs and Startups", acronym="MSS")
-    belgium = f.ministry(slug="be-economy", name="Belgian Economy Ministry", country_code="be")
-    france = f.ministry(slug="fr-economy", name="French Economy Ministry", country_code="fr")
+    mss = f.MinistryFactory(slug="mss", name="Ministry of SMEs and Startups", acronym="MSS")
+    belgium = f.MinistryFactory(
+        slug="be-economy", name="Belgian Economy Ministry", country_code="be"
+    )
+    france = f.MinistryFactory(slug="fr-economy", name="French Economy Ministry", country_code="fr")
     f.alias(france, name="Bercy")
     return {
-        "belgian": f.agreement(
+        "belgian": f.AgreementFactory(
             slug="be-mou", name="Belgian MOU", parties=(mss, belgium), signed="2024-04-17"
         ),
-        "french": f.agreement(
+        "french": f.AgreementFactory(
             slug="fr-mou",
             name="French MOU",
             parties=(mss, france),
             signed="2025",
             status=Agreement.Status.IN_FORCE,
         ),
-        "declaration": f.agreement(
+        "declaration": f.AgreementFactory(
             slug="joint-declaration",
             name="Joint declaration",
             parties=(mss,),
@@ -131,17 +133,17 @@ def test_facets_count_each_choice_under_the_other_filters(agreements):
 
 
 def test_facets_leave_out_unpublished_ministries(agreements):
-    draft = f.ministry(slug="draft-ministry", is_published=False)
-    f.agreement(slug="with-draft", parties=(draft,))
+    draft = f.MinistryFactory(slug="draft-ministry", is_published=False)
+    f.AgreementFactory(slug="with-draft", parties=(draft,))
     facets = agreement_filter({}).facet_choices()
     assert "draft-ministry" not in {c.value for c in facets["ministry"]}
 
 
 def test_meetings_filter_by_council_and_format():
-    body = f.council(slug="be-body", country_code="be")
-    other = f.council(slug="fr-body", country_code="fr")
-    f.meeting(slug="first", name="First", council=body, format=Meeting.Format.ONLINE)
-    f.meeting(slug="second", name="Second", council=other, format=Meeting.Format.IN_PERSON)
+    body = f.CouncilFactory(slug="be-body", country_code="be")
+    other = f.CouncilFactory(slug="fr-body", country_code="fr")
+    f.MeetingFactory(slug="first", name="First", council=body, format=Meeting.Format.ONLINE)
+    f.MeetingFactory(slug="second", name="Second", council=other, format=Meeting.Format.IN_PERSON)
     qs = Meeting.objects.published()
     assert names(MeetingFilter({"council": "be-body"}, queryset=qs)) == {"First"}
     assert names(MeetingFilter({"format": "in-person"}, queryset=qs)) == {"Second"}
@@ -149,9 +151,9 @@ def test_meetings_filter_by_council_and_format():
 
 
 def test_support_cases_filter_by_sector_organization_and_status():
-    kosme = f.organization(slug="kosme", name="KOSME")
-    f.support_case(slug="a", name="Case A", sector="biotech", supporters=(kosme,))
-    f.support_case(slug="b", name="Case B", sector="fintech", status="resolved")
+    kosme = f.OrganizationFactory(slug="kosme", name="KOSME")
+    f.SupportCaseFactory(slug="a", name="Case A", sector="biotech", supporters=(kosme,))
+    f.SupportCaseFactory(slug="b", name="Case B", sector="fintech", status="resolved")
     qs = SupportCase.objects.published()
     assert names(SupportCaseFilter({"sector": "biotech"}, queryset=qs)) == {"Case A"}
     assert names(SupportCaseFilter({"organization": "kosme"}, queryset=qs)) == {"Case A"}
@@ -160,8 +162,8 @@ def test_support_cases_filter_by_sector_organization_and_status():
 
 def test_a_sector_with_spaces_filters_the_page_its_csv_and_the_api(client):
     """A sector is free text ("Battery remanufacturing"): the facet's own value works."""
-    f.support_case(slug="a", name="Case A", sector="Battery remanufacturing")
-    f.support_case(slug="b", name="Case B", sector="Cosmetics & beauty")
+    f.SupportCaseFactory(slug="a", name="Case A", sector="Battery remanufacturing")
+    f.SupportCaseFactory(slug="b", name="Case B", sector="Cosmetics & beauty")
     url = reverse("initiatives:support-case-list")
     page = client.get(url)
     assert 'name="sector" value="Battery remanufacturing"' in page.content.decode()
@@ -181,7 +183,7 @@ def test_a_sector_with_spaces_filters_the_page_its_csv_and_the_api(client):
 
 
 def test_a_sector_with_a_control_character_is_refused():
-    f.support_case(slug="a", name="Case A", sector="biotech")
+    f.SupportCaseFactory(slug="a", name="Case A", sector="biotech")
     assert not SupportCaseFilter(
         {"sector": "bio\x00tech"}, queryset=SupportCase.objects.all()
     ).is_valid()
@@ -189,12 +191,18 @@ def test_a_sector_with_a_control_character_is_refused():
 
 def test_an_agreement_is_in_its_parties_countries_and_where_it_was_signed(client):
     """The country filter, its facet, the country page and the API all agree."""
-    mss = f.ministry(slug="mss", name="Ministry of SMEs and Startups")
-    belgium = f.ministry(slug="be-economy", name="Belgian Economy Ministry", country_code="be")
-    f.agreement(slug="party", name="Party MOU", parties=(mss, belgium))
-    f.agreement(slug="jeju", name="Jeju Initiative", country=f.country(code="kr"))
-    f.agreement(slug="both", name="Both MOU", parties=(mss,), country=f.country(code="kr"))
-    f.agreement(slug="seoul", name="Seoul MOU", parties=(belgium,), country=f.country(code="kr"))
+    mss = f.MinistryFactory(slug="mss", name="Ministry of SMEs and Startups")
+    belgium = f.MinistryFactory(
+        slug="be-economy", name="Belgian Economy Ministry", country_code="be"
+    )
+    f.AgreementFactory(slug="party", name="Party MOU", parties=(mss, belgium))
+    f.AgreementFactory(slug="jeju", name="Jeju Initiative", country=f.CountryFactory(code="kr"))
+    f.AgreementFactory(
+        slug="both", name="Both MOU", parties=(mss,), country=f.CountryFactory(code="kr")
+    )
+    f.AgreementFactory(
+        slug="seoul", name="Seoul MOU", parties=(belgium,), country=f.CountryFactory(code="kr")
+    )
     in_korea = {"Party MOU", "Jeju Initiative", "Both MOU", "Seoul MOU"}
     in_belgium = {"Party MOU", "Seoul MOU"}
 
@@ -213,11 +221,11 @@ def test_an_agreement_is_in_its_parties_countries_and_where_it_was_signed(client
 
 
 def test_councils_filter_by_host_mission():
-    embassy = f.organization(
+    embassy = f.OrganizationFactory(
         slug="embassy-brussels", kind=Organization.Kind.MISSION, country_code="be"
     )
-    f.council(slug="brussels-body", name="Brussels body", mission=embassy)
-    f.council(slug="other-body", name="Other body")
+    f.CouncilFactory(slug="brussels-body", name="Brussels body", mission=embassy)
+    f.CouncilFactory(slug="other-body", name="Other body")
     qs = Council.objects.published()
     assert names(CouncilFilter({"mission": "embassy-brussels"}, queryset=qs)) == {"Brussels body"}
     assert not CouncilFilter({"mission": "kosme"}, queryset=qs).is_valid()
@@ -249,9 +257,9 @@ def test_active_filter_can_be_removed_one_at_a_time(client, agreements):
 
 
 def test_list_page_sorts_and_keeps_filters_on_page_links(client):
-    mss = f.ministry(slug="mss")
+    mss = f.MinistryFactory(slug="mss")
     for i in range(30):
-        f.agreement(slug=f"mou-{i:02d}", name=f"MOU {i:02d}", parties=(mss,))
+        f.AgreementFactory(slug=f"mou-{i:02d}", name=f"MOU {i:02d}", parties=(mss,))
     response = client.get(reverse("initiatives:agreement-list"), {"sort": "name", "kind": "mou"})
     assert response.context["page_obj"].object_list[0].name == "MOU 00"
     assert b"?sort=name&amp;kind=mou&amp;page=2" in response.content
@@ -260,7 +268,7 @@ def test_list_page_sorts_and_keeps_filters_on_page_links(client):
 
 
 def test_unpublished_records_never_listed(client, agreements):
-    f.agreement(slug="secret-mou", name="Secret draft MOU", is_published=False)
+    f.AgreementFactory(slug="secret-mou", name="Secret draft MOU", is_published=False)
     response = client.get(reverse("initiatives:agreement-list"))
     assert b"Secret draft MOU" not in response.content
 

@@ -27,6 +27,12 @@ from initiatives.models import (
     SupportCase,
 )
 
+
+@pytest.fixture
+def portal_data(portal_data_for_module, db):
+    """Loaded once for this module; what a test writes is rolled back after it."""
+
+
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 SOURCE_TEXTS = Path(settings.SOURCE_TEXTS_DIR)
 

@@ -11,6 +11,12 @@ from django.urls import reverse
 import initiatives.views
 from tests.site_walk import walk
 
+
+@pytest.fixture
+def portal_data(portal_data_for_module, db):
+    """Loaded once for this module; what a test writes is rolled back after it."""
+
+
 EXPECTED = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",

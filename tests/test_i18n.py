@@ -123,14 +123,14 @@ def test_partial_dates_are_written_the_korean_way_in_korean(value, precision, en
 
 @pytest.mark.django_db
 def test_a_korean_page_shows_dates_in_korean():
-    agreement = f.agreement(slug="mou", signed="2024-04")
+    agreement = f.AgreementFactory(slug="mou", signed="2024-04")
     response = korean_client().get(agreement.get_absolute_url())
     assert '<time datetime="2024-04">2024년 4월</time>' in response.content.decode()
 
 
 @pytest.mark.django_db
 def test_last_changed_and_retrieved_dates_are_written_in_the_page_language():
-    agreement = f.agreement(slug="mou")
+    agreement = f.AgreementFactory(slug="mou")
     changed = timezone.localdate(agreement.updated_at)
     korean = korean_client().get(agreement.get_absolute_url()).content.decode()
     english = english_client().get(agreement.get_absolute_url()).content.decode()
@@ -180,7 +180,7 @@ def test_navigation_is_in_the_requested_language(language, expected):
 
 @pytest.mark.django_db
 def test_the_list_heading_and_filters_are_in_korean():
-    f.agreement(slug="mou")
+    f.AgreementFactory(slug="mou")
     found = texts(korean_client().get(reverse("initiatives:agreement-list")))
     assert {"협정", "필터", "필터 적용", "결과 1건"} <= found
 
@@ -196,7 +196,7 @@ def test_an_unknown_language_gets_english():
 
 @pytest.mark.django_db
 def test_the_switcher_offers_the_other_language_and_returns_to_the_same_address():
-    f.agreement(slug="mou")
+    f.AgreementFactory(slug="mou")
     url = reverse("initiatives:agreement-list") + "?country=kr&sort=name&q=MOU"
     page = english_client().get(url).content.decode()
     assert f'action="{reverse("set_language")}" method="post"' in page
@@ -229,16 +229,16 @@ def test_the_switcher_never_sends_a_visitor_to_another_site():
 
 @pytest.mark.django_db
 def test_a_korean_name_is_shown_on_korean_pages_and_the_english_one_otherwise():
-    korea = f.country(code="kr")
+    korea = f.CountryFactory(code="kr")
     korea.name_ko = "대한민국"
     korea.save()
-    ministry = f.ministry(
+    ministry = f.MinistryFactory(
         slug="mss", name="Ministry of SMEs and Startups", name_ko="중소벤처기업부", acronym="MSS"
     )
-    named = f.agreement(slug="named", name="MOU on startups", parties=(ministry,))
+    named = f.AgreementFactory(slug="named", name="MOU on startups", parties=(ministry,))
     named.name_ko = "스타트업 협력 양해각서"
     named.save()
-    unnamed = f.agreement(slug="unnamed", name="Joint declaration", parties=(ministry,))
+    unnamed = f.AgreementFactory(slug="unnamed", name="Joint declaration", parties=(ministry,))
 
     korean = korean_client().get(named.get_absolute_url()).content.decode()
     assert "<h1>스타트업 협력 양해각서</h1>" in korean
@@ -272,10 +272,10 @@ def test_countries_are_listed_by_their_korean_names_in_korean(portal_data):
 
 @pytest.mark.django_db
 def test_display_name_follows_the_active_language():
-    ministry = f.ministry(
+    ministry = f.MinistryFactory(
         slug="mss", name="Ministry of SMEs and Startups", name_ko="중소벤처기업부"
     )
-    plain = f.ministry(slug="mofa", name="Ministry of Foreign Affairs")
+    plain = f.MinistryFactory(slug="mofa", name="Ministry of Foreign Affairs")
     with translation.override("ko"):
         assert (ministry.display_name, plain.display_name) == (
             "중소벤처기업부",
@@ -287,13 +287,13 @@ def test_display_name_follows_the_active_language():
 
 @pytest.mark.django_db
 def test_sort_orders_and_filter_choices_are_in_korean():
-    korea = f.country(code="kr")
+    korea = f.CountryFactory(code="kr")
     korea.name_ko = "대한민국"
     korea.save()
-    ministry = f.ministry(
+    ministry = f.MinistryFactory(
         slug="mss", name="Ministry of SMEs and Startups", name_ko="중소벤처기업부"
     )
-    f.agreement(slug="mou", parties=(ministry,))
+    f.AgreementFactory(slug="mou", parties=(ministry,))
     korean = korean_client().get(reverse("initiatives:agreement-list"))
     assert {"서명일, 최신순", "서명일, 오래된 순", "이름 오름차순 (A–Z)"} <= texts(korean)
     for choice in ["대한민국", "중소벤처기업부", "양해각서"]:
@@ -304,9 +304,9 @@ def test_sort_orders_and_filter_choices_are_in_korean():
 
 @pytest.mark.django_db
 def test_related_agreements_read_as_korean_sentences():
-    old = f.agreement(slug="old", name="Earlier MOU", signed="2020")
-    new = f.agreement(slug="new", name="New MOU")
-    f.relation(new=new, old=old, kind="supersedes")
+    old = f.AgreementFactory(slug="old", name="Earlier MOU", signed="2020")
+    new = f.AgreementFactory(slug="new", name="New MOU")
+    f.AgreementRelationFactory(from_agreement=new, to_agreement=old)
     newer = korean_client().get(new.get_absolute_url()).content.decode()
     assert (
         f'이 협정은 <a href="{old.get_absolute_url()}" lang="en">Earlier MOU</a>을(를) 대체합니다'
@@ -338,7 +338,7 @@ def test_the_admin_and_its_own_pages_are_in_korean(admin_user):
 
 @pytest.mark.django_db
 def test_a_sources_language_is_named_not_coded(client):
-    source = f.source(slug="press-release")
+    source = f.SourceFactory(slug="press-release")
     english_page = english_client().get(source.get_absolute_url()).content.decode()
     assert "<dd>English</dd>" in english_page
     assert "<dd>영어</dd>" in korean_client().get(source.get_absolute_url()).content.decode()

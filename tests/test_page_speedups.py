@@ -62,8 +62,8 @@ def package_calendar(request, meetings, left_out: int) -> bytes:
 
 
 def test_the_calendar_is_the_text_the_icalendar_package_writes(client, rf):
-    body = f.council(slug="trade-council", name="Trade; Council, \\ 무역")
-    f.meeting(
+    body = f.CouncilFactory(slug="trade-council", name="Trade; Council, \\ 무역")
+    f.MeetingFactory(
         slug="long-one",
         name="A meeting, with; every \\ escape and a name long enough to be folded twice over",
         council=body,
@@ -74,9 +74,9 @@ def test_the_calendar_is_the_text_the_icalendar_package_writes(client, rf):
         format=Meeting.Format.HYBRID,
         summary="Line one.\nLine two, in Korean: 한국어 요약이 길게 이어져 접힌다. " * 3,
     )
-    f.meeting(slug="planned", held="2024-03-01", status=Meeting.Status.PLANNED)
-    f.meeting(slug="month-only", held="2024-02")
-    f.meeting(slug="draft", held="2024-03-02", is_published=False)
+    f.MeetingFactory(slug="planned", held="2024-03-01", status=Meeting.Status.PLANNED)
+    f.MeetingFactory(slug="month-only", held="2024-02")
+    f.MeetingFactory(slug="draft", held="2024-03-02", is_published=False)
 
     response = client.get("/feeds/meetings.ics")
 
@@ -98,13 +98,15 @@ def test_lines_are_folded_and_escaped_as_the_icalendar_package_does_it():
 
 
 def test_the_calendar_reads_the_same_queries_for_any_number_of_meetings(client):
-    body = f.council(slug="c")
+    body = f.CouncilFactory(slug="c")
     for i in range(2):
-        f.meeting(slug=f"a-{i}", council=body, held=f"2024-01-1{i}", country_code="kr")
+        f.MeetingFactory(slug=f"a-{i}", council=body, held=f"2024-01-1{i}", country_code="kr")
     few = queries(client, "/feeds/meetings.ics")
     for i in range(12):
-        f.meeting(slug=f"b-{i}", held=f"2024-02-1{i % 10}", country_code="be", city="Brussels")
-    f.meeting(slug="undated", held="2024")
+        f.MeetingFactory(
+            slug=f"b-{i}", held=f"2024-02-1{i % 10}", country_code="be", city="Brussels"
+        )
+    f.MeetingFactory(slug="undated", held="2024")
     # The meetings, their public councils, and the count of those left out.
     assert queries(client, "/feeds/meetings.ics") == few == 3
 
@@ -113,12 +115,12 @@ def test_the_calendar_reads_the_same_queries_for_any_number_of_meetings(client):
 
 
 def test_a_source_page_shows_each_kind_of_record_that_cites_it(client):
-    ministry = f.ministry(slug="mss", name="Ministry of SMEs")
-    deal = f.agreement(slug="deal", name="The Deal", parties=(ministry,))
-    f.metric(slug="deal-figure", about=deal, value="3", unit="companies")
-    f.meeting(slug="met", name="The Meeting")
-    f.support_case(slug="case", name="The Case")
-    f.agreement(slug="hidden", name="Hidden Deal", is_published=False)
+    ministry = f.MinistryFactory(slug="mss", name="Ministry of SMEs")
+    deal = f.AgreementFactory(slug="deal", name="The Deal", parties=(ministry,))
+    f.MetricFactory(slug="deal-figure", about=deal, value="3", unit="companies")
+    f.MeetingFactory(slug="met", name="The Meeting")
+    f.SupportCaseFactory(slug="case", name="The Case")
+    f.AgreementFactory(slug="hidden", name="Hidden Deal", is_published=False)
 
     response = client.get(reverse("initiatives:source-detail", args=["mss-press-release"]))
 
@@ -131,12 +133,12 @@ def test_a_source_page_shows_each_kind_of_record_that_cites_it(client):
 
 def test_a_source_page_reads_the_same_queries_for_more_citations_of_the_same_kinds(client):
     url = reverse("initiatives:source-detail", args=["mss-press-release"])
-    deal = f.agreement(slug="deal-0")
-    f.metric(slug="figure-0", about=deal)
+    deal = f.AgreementFactory(slug="deal-0")
+    f.MetricFactory(slug="figure-0", about=deal)
     few = queries(client, url)
     for i in range(1, 8):
-        deal = f.agreement(slug=f"deal-{i}")
-        f.metric(slug=f"figure-{i}", about=deal)
+        deal = f.AgreementFactory(slug=f"deal-{i}")
+        f.MetricFactory(slug=f"figure-{i}", about=deal)
     assert queries(client, url) == few
 
 
@@ -144,11 +146,13 @@ def test_a_source_page_reads_the_same_queries_for_more_citations_of_the_same_kin
 
 
 def test_a_country_page_lists_an_agreement_with_two_parties_there_once(client):
-    first = f.ministry(slug="mss", country_code="kr")
-    second = f.ministry(slug="motie", country_code="kr")
-    f.agreement(slug="two-korean-parties", parties=(first, second))
-    f.agreement(slug="signed-in-seoul", country=f.country(code="kr"))
-    f.agreement(slug="elsewhere", parties=(f.ministry(slug="be-min", country_code="be"),))
+    first = f.MinistryFactory(slug="mss", country_code="kr")
+    second = f.MinistryFactory(slug="motie", country_code="kr")
+    f.AgreementFactory(slug="two-korean-parties", parties=(first, second))
+    f.AgreementFactory(slug="signed-in-seoul", country=f.CountryFactory(code="kr"))
+    f.AgreementFactory(
+        slug="elsewhere", parties=(f.MinistryFactory(slug="be-min", country_code="be"),)
+    )
 
     response = client.get(reverse("initiatives:country-detail", args=["kr"]))
 
@@ -157,11 +161,11 @@ def test_a_country_page_lists_an_agreement_with_two_parties_there_once(client):
 
 
 def test_a_country_page_lists_only_that_countrys_published_records(client):
-    f.support_case(slug="kr-case", country_code="kr")
-    f.support_case(slug="be-case", country_code="be")
-    f.support_case(slug="kr-draft", country_code="kr", is_published=False)
-    f.organization(slug="embassy", kind=Organization.Kind.MISSION, country_code="kr")
-    f.organization(slug="kotra", country_code="kr")
+    f.SupportCaseFactory(slug="kr-case", country_code="kr")
+    f.SupportCaseFactory(slug="be-case", country_code="be")
+    f.SupportCaseFactory(slug="kr-draft", country_code="kr", is_published=False)
+    f.OrganizationFactory(slug="embassy", kind=Organization.Kind.MISSION, country_code="kr")
+    f.OrganizationFactory(slug="kotra", country_code="kr")
 
     response = client.get(reverse("initiatives:country-detail", args=["kr"]))
 
@@ -183,11 +187,13 @@ def test_a_country_page_reads_the_same_queries_for_more_records(client):
 
 
 def test_the_home_page_shows_the_six_latest_figures_with_what_they_describe(client):
-    deal = f.agreement(slug="deal", name="The Deal")
-    body = f.council(slug="body", name="The Council")
+    deal = f.AgreementFactory(slug="deal", name="The Deal")
+    body = f.CouncilFactory(slug="body", name="The Council")
     for day in range(1, 8):
         about = deal if day % 2 else body
-        f.metric(slug=f"figure-{day}", about=about, value=str(day), as_of=f"2024-05-0{day}")
+        f.MetricFactory(
+            slug=f"figure-{day}", about=about, value=str(day), measured=f"2024-05-0{day}"
+        )
 
     response = client.get(reverse("initiatives:dashboard"))
 
@@ -199,8 +205,10 @@ def test_the_home_page_shows_the_six_latest_figures_with_what_they_describe(clie
 
 def test_the_home_page_reads_the_same_queries_for_more_figures(client):
     url = reverse("initiatives:dashboard")
-    f.metric(slug="one", about=f.agreement(slug="deal"))
+    f.MetricFactory(slug="one", about=f.AgreementFactory(slug="deal"))
     few = queries(client, url)
     for i in range(10):
-        f.metric(slug=f"more-{i}", about=f.council(slug=f"body-{i}"), as_of="2025-01-01")
+        f.MetricFactory(
+            slug=f"more-{i}", about=f.CouncilFactory(slug=f"body-{i}"), measured="2025-01-01"
+        )
     assert queries(client, url) == few

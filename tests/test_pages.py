@@ -31,25 +31,25 @@ def page(client, url) -> str:
 
 @pytest.fixture
 def belgium():
-    mss = f.ministry(slug="mss", name="Ministry of SMEs and Startups", acronym="MSS")
-    spf = f.ministry(slug="spf-economy", name="FPS Economy", country_code="be")
-    minister = f.person(slug="oh-young-ju", name="Oh Young-ju", title="Minister", at=mss)
+    mss = f.MinistryFactory(slug="mss", name="Ministry of SMEs and Startups", acronym="MSS")
+    spf = f.MinistryFactory(slug="spf-economy", name="FPS Economy", country_code="be")
+    minister = f.PersonFactory(slug="oh-young-ju", name="Oh Young-ju", title="Minister", at=mss)
     f.alias(minister, name="Oh Young-joo")
-    mou = f.agreement(
+    mou = f.AgreementFactory(
         slug="kr-be-mou",
         name="Korea–Belgium startup MOU",
         parties=(mss, spf),
-        signatory=minister,
+        parties__signatory=minister,
         signed="2024-04",
         city="Brussels",
     )
-    embassy = f.organization(
+    embassy = f.OrganizationFactory(
         slug="embassy-brussels",
         name="Korean Embassy in Belgium",
         kind=Organization.Kind.MISSION,
         country_code="be",
     )
-    body = f.council(
+    body = f.CouncilFactory(
         slug="brussels-body",
         name="Brussels consultative body",
         established_under=mou,
@@ -58,7 +58,7 @@ def belgium():
         host_ministries=(mss,),
         established="2024-12-17",
     )
-    sitting = f.meeting(
+    sitting = f.MeetingFactory(
         slug="first-sitting",
         name="First sitting",
         council=body,
@@ -66,8 +66,8 @@ def belgium():
         country_code="be",
         participants=(minister, spf),
     )
-    kosme = f.organization(slug="kosme", name="KOSME", parent_ministry=mss)
-    case = f.support_case(
+    kosme = f.OrganizationFactory(slug="kosme", name="KOSME", parent_ministry=mss)
+    case = f.SupportCaseFactory(
         slug="biotech-case",
         name="Biotech company helped in Belgium",
         sector="biotech",
@@ -79,12 +79,12 @@ def belgium():
         staff_notes="CONFIDENTIAL staff note",
         staff_contacts="secret@example.org",
     )
-    figure = f.metric(slug="meetings-held", about=body, value="46", unit="meetings")
+    figure = f.MetricFactory(slug="meetings-held", about=body, value="46", unit="meetings")
     return locals()
 
 
 def test_year_only_date_is_shown_as_the_year(client):
-    deal = f.agreement(slug="year-only", signed="2026")
+    deal = f.AgreementFactory(slug="year-only", signed="2026")
     html = page(client, deal.get_absolute_url())
     assert '<time datetime="2026">2026</time>' in html
 
@@ -95,7 +95,7 @@ def test_month_date_is_shown_as_month_and_year(client, belgium):
 
 
 def test_inferred_date_says_so(client):
-    deal = f.agreement(slug="inferred", signed="2025-01-05", signed_inferred=True)
+    deal = f.AgreementFactory(slug="inferred", signed="2025-01-05", inferred=True)
     html = page(client, deal.get_absolute_url())
     assert '5 January 2025</time> <span class="inferred">(inferred)</span>' in html
 
@@ -116,7 +116,7 @@ def test_agreement_shows_parties_and_signatory_with_links(client, belgium):
 
 
 def test_quiet_agreement_says_no_recorded_activity_since(client):
-    old = f.agreement(slug="old-mou", signed="2019-03")
+    old = f.AgreementFactory(slug="old-mou", signed="2019-03")
     html = page(client, old.get_absolute_url())
     assert "No recorded activity since" in html
     assert "March 2019" in html
@@ -124,14 +124,14 @@ def test_quiet_agreement_says_no_recorded_activity_since(client):
 
 def test_active_agreement_is_not_flagged_as_quiet(client):
     recent = datetime.date.today() - QUIET_AFTER / 2
-    fresh = f.agreement(slug="fresh", signed=recent.isoformat())
+    fresh = f.AgreementFactory(slug="fresh", signed=recent.isoformat())
     assert "No recorded activity since" not in page(client, fresh.get_absolute_url())
 
 
 def test_superseded_agreement_links_to_its_successor_and_back(client):
-    old = f.agreement(slug="old", name="Old MOU", signed="2020")
-    new = f.agreement(slug="new", name="New MOU", signed="2024")
-    f.relation(new=new, old=old)
+    old = f.AgreementFactory(slug="old", name="Old MOU", signed="2020")
+    new = f.AgreementFactory(slug="new", name="New MOU", signed="2024")
+    f.AgreementRelationFactory(from_agreement=new, to_agreement=old)
     assert new.get_absolute_url() in page(client, old.get_absolute_url())
     assert old.get_absolute_url() in page(client, new.get_absolute_url())
 
@@ -190,7 +190,7 @@ def test_source_page_lists_every_record_citing_it(client, belgium):
 
 
 def test_unpublished_record_is_a_404_and_never_linked(client, belgium):
-    draft = f.council(slug="draft-body", name="Draft body", established_under=belgium["mou"])
+    draft = f.CouncilFactory(slug="draft-body", name="Draft body", established_under=belgium["mou"])
     draft.is_published = False
     draft.save()
     assert client.get(draft.get_absolute_url()).status_code == 404
@@ -218,7 +218,7 @@ def test_upper_case_country_code_redirects(client, belgium):
 
 
 def test_country_list_shows_only_countries_with_records(client, belgium):
-    f.country(code="vn")
+    f.CountryFactory(code="vn")
     html = page(client, reverse("initiatives:country-list"))
     assert "Belgium" in html
     assert "Viet Nam" not in html
@@ -228,7 +228,10 @@ def test_dashboard_shows_counts_latest_and_timeline(client, belgium):
     html = page(client, reverse("initiatives:dashboard"))
     assert belgium["mou"].get_absolute_url() in html
     assert belgium["sitting"].get_absolute_url() in html
-    assert "<svg" in html and "<title" in html and "<desc" in html
+    # The chart names itself and says its figures in words, not just in bars.
+    assert '<title id="chart-title">Agreements signed and meetings held per year</title>' in html
+    desc = re.search(r'<desc id="chart-desc">(.*?)</desc>', html).group(1)
+    assert desc == "2024: 1 agreement, 0 meetings. 2025: 0 agreements, 1 meeting. "
     assert '<th scope="row">2024</th>' in html
 
 
@@ -270,22 +273,24 @@ def meta_lines(html: str) -> list[str]:
 
 
 def test_a_list_row_never_starts_or_ends_with_a_separator(client):
-    f.source(slug="no-publisher", name="No publisher", published_on=None)
+    f.SourceFactory(slug="no-publisher", name="No publisher", published=None)
     Source.objects.filter(slug="no-publisher").update(publisher="")
-    hidden = f.organization(
+    hidden = f.OrganizationFactory(
         slug="draft-company", kind=Organization.Kind.COMPANY, is_published=False
     )
-    f.support_case(slug="case", company=hidden, sector="Cosmetics", country_code="be")
+    f.SupportCaseFactory(slug="case", company=hidden, sector="Cosmetics", country_code="be")
     for url in ["/sources/", "/support-cases/"]:
         for line in meta_lines(page(client, url)):
             assert not line.startswith("·") and not line.endswith("·"), (url, line)
 
 
 def test_counts_of_one_read_in_the_singular(client):
-    mou = f.agreement(
-        slug="mou", signed="2024-04-17", parties=(f.ministry(slug="m", country_code="be"),)
+    mou = f.AgreementFactory(
+        slug="mou", signed="2024-04-17", parties=(f.MinistryFactory(slug="m", country_code="be"),)
     )
-    f.meeting(slug="meeting", held="2024-05-02", country_code="be", related_agreements=(mou,))
+    f.MeetingFactory(
+        slug="meeting", held="2024-05-02", country_code="be", related_agreements=(mou,)
+    )
     dashboard = page(client, "/")
     assert "2024: 1 agreement, 1 meeting." in dashboard
     assert '<span class="number">1</span> agreement</a>' in dashboard

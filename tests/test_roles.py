@@ -10,14 +10,14 @@ from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 
 from initiatives.management.commands import create_portal_account
-from tests import editor_builders as build
+from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = build.FAST_PASSWORD_HASHERS
+    settings.PASSWORD_HASHERS = f.FAST_PASSWORD_HASHERS
 
 
 RECORD_MODELS = [
@@ -67,7 +67,7 @@ def test_migration_creates_editors_and_reviewers_groups():
 
 @pytest.mark.parametrize("model", RECORD_MODELS)
 def test_editors_add_change_delete_and_view_records_but_do_not_publish(model):
-    editor = build.account("editor")
+    editor = f.AccountFactory(role="editor")
 
     for action in ("add", "change", "delete", "view"):
         assert editor.has_perm(f"initiatives.{action}_{model}")
@@ -76,7 +76,7 @@ def test_editors_add_change_delete_and_view_records_but_do_not_publish(model):
 
 @pytest.mark.parametrize("model", RECORD_MODELS)
 def test_reviewers_also_publish(model):
-    reviewer = build.account("reviewer")
+    reviewer = f.AccountFactory(role="reviewer")
 
     assert reviewer.has_perm(f"initiatives.publish_{model}")
     assert reviewer.has_perm(f"initiatives.change_{model}")
@@ -84,7 +84,7 @@ def test_reviewers_also_publish(model):
 
 @pytest.mark.parametrize("role", ["editor", "reviewer"])
 def test_neither_role_manages_users_or_groups(role):
-    user = build.account(role)
+    user = f.AccountFactory(role=role)
 
     for codename in ("add_user", "change_user", "delete_user", "add_group", "change_group"):
         assert not user.has_perm(f"auth.{codename}")
@@ -92,23 +92,23 @@ def test_neither_role_manages_users_or_groups(role):
 
 
 def test_command_takes_the_password_from_the_environment():
-    user = create(env_password=build.STRONG_PASSWORD, stdin=io.StringIO())
+    user = create(env_password=f.STRONG_PASSWORD, stdin=io.StringIO())
 
-    assert user.check_password(build.STRONG_PASSWORD)
+    assert user.check_password(f.STRONG_PASSWORD)
     assert user.is_staff and not user.is_superuser
     assert list(user.groups.values_list("name", flat=True)) == ["Editors"]
 
 
 def test_command_asks_for_the_password_twice_at_a_terminal():
-    user = create("bob", role="reviewer", typed=[build.STRONG_PASSWORD, build.STRONG_PASSWORD])
+    user = create("bob", role="reviewer", typed=[f.STRONG_PASSWORD, f.STRONG_PASSWORD])
 
-    assert user.check_password(build.STRONG_PASSWORD)
+    assert user.check_password(f.STRONG_PASSWORD)
     assert list(user.groups.values_list("name", flat=True)) == ["Reviewers"]
 
 
 def test_command_refuses_two_different_passwords():
     with pytest.raises(CommandError, match="do not match"):
-        create(typed=[build.STRONG_PASSWORD, build.STRONG_PASSWORD + "x"])
+        create(typed=[f.STRONG_PASSWORD, f.STRONG_PASSWORD + "x"])
 
     assert not get_user_model().objects.filter(username="alice").exists()
 
@@ -144,20 +144,20 @@ def test_command_refuses_weak_passwords(password, reason):
 
 def test_command_refuses_an_unknown_role():
     with pytest.raises(CommandError, match="invalid choice"):
-        create(role="admin", env_password=build.STRONG_PASSWORD)
+        create(role="admin", env_password=f.STRONG_PASSWORD)
 
 
 def test_command_refuses_an_existing_username():
-    create(env_password=build.STRONG_PASSWORD)
+    create(env_password=f.STRONG_PASSWORD)
 
     with pytest.raises(CommandError, match="already exists"):
-        create(env_password=build.STRONG_PASSWORD)
+        create(env_password=f.STRONG_PASSWORD)
 
 
 def test_command_refuses_a_bad_email():
     with (
         pytest.raises(CommandError, match="not an email address"),
-        mock.patch.dict(os.environ, {"PORTAL_ACCOUNT_PASSWORD": build.STRONG_PASSWORD}),
+        mock.patch.dict(os.environ, {"PORTAL_ACCOUNT_PASSWORD": f.STRONG_PASSWORD}),
     ):
         call_command("create_portal_account", "carol", "not-an-email", role="editor")
 
@@ -166,15 +166,15 @@ def test_command_explains_a_missing_group():
     Group.objects.filter(name="Editors").delete()
 
     with pytest.raises(CommandError, match="migrate"):
-        create(env_password=build.STRONG_PASSWORD)
+        create(env_password=f.STRONG_PASSWORD)
 
 
 def test_an_account_made_by_the_command_can_log_in_to_the_admin(client):
-    create(env_password=build.STRONG_PASSWORD)
+    create(env_password=f.STRONG_PASSWORD)
 
     response = client.post(
         "/admin/login/?next=/admin/",
-        {"username": "alice", "password": build.STRONG_PASSWORD, "next": "/admin/"},
+        {"username": "alice", "password": f.STRONG_PASSWORD, "next": "/admin/"},
     )
 
     assert response.status_code == 302

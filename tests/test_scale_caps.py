@@ -8,7 +8,7 @@ from django.urls import reverse
 from initiatives import facets, feeds, search
 from initiatives.models import evidence
 from initiatives.views import countries, lists, records
-from tests.factories import meeting, source
+from tests.factories import MeetingFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,7 @@ def meetings(db):
     """Seven dated meetings, one in each of seven countries."""
     codes = ["be", "de", "fr", "kr", "jp", "us", "cn"]
     return [
-        meeting(slug=f"m-{i}", held=f"2024-0{i + 1}-15", country_code=code)
+        MeetingFactory(slug=f"m-{i}", held=f"2024-0{i + 1}-15", country_code=code)
         for i, code in enumerate(codes)
     ]
 
@@ -78,7 +78,7 @@ def test_the_api_count_is_capped(client, meetings, monkeypatch):
 
 def test_country_sections_are_capped_with_a_link(client, monkeypatch):
     for i in range(4):
-        meeting(slug=f"kr-{i}", held=f"2024-0{i + 1}-15", country_code="kr")
+        MeetingFactory(slug=f"kr-{i}", held=f"2024-0{i + 1}-15", country_code="kr")
     monkeypatch.setattr(countries, "SECTION_LIMIT", 2)
     response = client.get(reverse("initiatives:country-detail", args=["kr"]))
     section = response.context["meetings"]
@@ -91,7 +91,9 @@ def test_country_sections_are_capped_with_a_link(client, monkeypatch):
 def test_a_source_page_lists_its_first_citations(client, meetings, monkeypatch):
     monkeypatch.setattr(evidence, "CITATION_LIMIT", 3)
     monkeypatch.setattr(records, "CITATION_LIMIT", 3)
-    response = client.get(reverse("initiatives:source-detail", args=[source().slug]))
+    response = client.get(
+        reverse("initiatives:source-detail", args=[SourceFactory(slug="mss-press-release").slug])
+    )
     assert len(response.context["citations"]) == 3
     assert "Only the first 3 citations of this source are listed" in response.text
 

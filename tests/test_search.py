@@ -15,17 +15,17 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def records():
-    mss = f.ministry(slug="mss", name="Ministry of SMEs and Startups", acronym="MSS")
+    mss = f.MinistryFactory(slug="mss", name="Ministry of SMEs and Startups", acronym="MSS")
     f.alias(mss, name="중소벤처기업부", language="ko")
-    minister = f.person(slug="oh-young-ju", name="Oh Young-ju")
+    minister = f.PersonFactory(slug="oh-young-ju", name="Oh Young-ju")
     f.alias(minister, name="Oh Young-joo")
-    mou = f.agreement(
+    mou = f.AgreementFactory(
         slug="kr-be-mou",
         name="Korea–Belgium MOU",
         parties=(mss,),
         summary="Cooperation on startups and technology exchange.",
     )
-    body = f.council(slug="brussels-body", name="Brussels consultative body")
+    body = f.CouncilFactory(slug="brussels-body", name="Brussels consultative body")
     return {"mss": mss, "minister": minister, "mou": mou, "body": body}
 
 
@@ -79,7 +79,7 @@ def test_search_groups_results_by_kind(records):
 
 
 def test_unpublished_records_are_not_found(records):
-    f.agreement(slug="secret", name="Secret Brussels deal", is_published=False)
+    f.AgreementFactory(slug="secret", name="Secret Brussels deal", is_published=False)
     assert "agreement" not in found("Brussels")
 
 
@@ -98,7 +98,7 @@ def test_empty_search_shows_the_form_only(client, records):
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="ranking needs PostgreSQL")
 def test_postgres_ranks_by_relevance_and_stems_words(records):
-    f.agreement(
+    f.AgreementFactory(
         slug="startup-startup",
         name="Startup agreement",
         summary="Startups, startup visas and startup funds.",
@@ -135,8 +135,8 @@ def test_search_finds_words_however_the_record_was_written(records):
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="ranking needs PostgreSQL")
 def test_a_word_in_the_name_outranks_the_same_word_in_a_summary(records):
-    f.agreement(slug="in-summary", name="Aardvark MOU", summary="On cosmetics exports.")
-    f.agreement(slug="in-name", name="Zebra cosmetics MOU", summary="On exports.")
+    f.AgreementFactory(slug="in-summary", name="Aardvark MOU", summary="On cosmetics exports.")
+    f.AgreementFactory(slug="in-name", name="Zebra cosmetics MOU", summary="On exports.")
     assert found("cosmetics")["agreement"] == ["in-name", "in-summary"]
 
 
@@ -148,7 +148,7 @@ def test_history_does_not_copy_the_search_document():
 def test_past_the_cap_search_ranks_the_first_found_and_says_so(client, records, monkeypatch):
     monkeypatch.setattr("initiatives.search.SEARCH_COUNT_CAP", 2)
     for n in range(3):
-        f.agreement(slug=f"brussels-{n}", name=f"Brussels MOU {n}")
+        f.AgreementFactory(slug=f"brussels-{n}", name=f"Brussels MOU {n}")
 
     (group,) = [g for g in search("Brussels MOU") if g.model is Agreement]
     assert (group.total, group.capped, len(group.results)) == (2, True, 2)

@@ -2,6 +2,8 @@
 
 import xml.etree.ElementTree as ET
 
+import pytest
+
 from initiatives.models import (
     Agreement,
     Council,
@@ -15,6 +17,12 @@ from initiatives.models import (
 )
 from initiatives.views.countries import records_per_country
 from tests import factories
+
+
+@pytest.fixture
+def portal_data(portal_data_for_module, db):
+    """Loaded once for this module; what a test writes is rolled back after it."""
+
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 RECORDS = [
@@ -83,8 +91,8 @@ def test_records_carry_their_last_change(client, portal_data):
 
 
 def test_drafts_stay_out_of_the_sitemap(client, portal_data):
-    factories.agreement(slug="draft-agreement", is_published=False)
-    factories.support_case(slug="draft-case", is_published=False, staff_notes="STAFF-NOTE")
+    factories.AgreementFactory(slug="draft-agreement", is_published=False)
+    factories.SupportCaseFactory(slug="draft-case", is_published=False, staff_notes="STAFF-NOTE")
     text = client.get("/sitemap.xml").content.decode()
     assert "/agreements/draft-agreement/" not in text
     assert "/support-cases/draft-case/" not in text

@@ -24,6 +24,12 @@ from initiatives.models import (
     SupportCase,
 )
 
+
+@pytest.fixture
+def portal_data(portal_data_for_module, db):
+    """Loaded once for this module; what a test writes is rolled back after it."""
+
+
 SCALE = 0.001  # 10 agreements, 100 meetings, 200 support cases
 
 

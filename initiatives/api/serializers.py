@@ -13,7 +13,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..dates import PartialDate, Precision
+from ..dates import Precision, stored_partial_date
 from ..models import (
     Agreement,
     AgreementParty,
@@ -51,15 +51,6 @@ class PartialDateSerializer(serializers.Serializer):
     display = serializers.CharField(help_text="As the pages show it: 'April 2024'.")
 
 
-def partial_date(record, field: str) -> PartialDate | None:
-    """The partial date stored in ``field`` and its ``_precision`` and ``_inferred`` columns."""
-    value = getattr(record, field)
-    if value is None:
-        return None
-    precision = getattr(record, f"{field}_precision") or Precision.DAY
-    return PartialDate(value, precision, getattr(record, f"{field}_inferred"))
-
-
 @extend_schema_field(PartialDateSerializer(allow_null=True))
 class PartialDateField(serializers.Field):
     """The model's partial date of the same name as ``{"value": "2024-04", ...}``, or null."""
@@ -68,7 +59,7 @@ class PartialDateField(serializers.Field):
         super().__init__(source="*", read_only=True, **kwargs)
 
     def to_representation(self, record):
-        value = partial_date(record, self.field_name)
+        value = stored_partial_date(record, self.field_name)
         if value is None:
             return None
         return {
