@@ -130,7 +130,10 @@ class ListPageMixin:
         ]
         active = []
         for param, value in params:
-            labels = {c.value: c.label for c in facets.get(param, [])}
+            # A facet's choice names the value; else the filter's own choices (a sort).
+            field = self.filterset.form.fields[param]
+            fixed = () if hasattr(field, "queryset") else getattr(field, "choices", ())
+            labels = {c.value: c.label for c in facets.get(param, [])} or dict(fixed)
             rest = [pair for pair in params if pair != (param, value)]
             shown = labels.get(value.strip().lower() if param == "country" else value, value)
             label = f"{self.filterset.filters[param].label}: {shown}"
