@@ -3,11 +3,17 @@
 One module, configured by environment variables:
 
 - ``DEBUG``: ``1`` for local development (default off).
-- ``SECRET_KEY``: required unless DEBUG is on or the test suite is running.
+- ``SECRET_KEY``: required unless DEBUG is on.
 - ``ALLOWED_HOSTS``: comma-separated host names.
 - ``DATABASE_URL``: e.g. ``postgres://user@host:5432/name``; a local SQLite file
   (``db.sqlite3``) when unset, which production refuses.
+- ``REDIS_URL``, ``CACHE_KEY_PREFIX``: the shared cache.
+- ``STATIC_ROOT``: where ``collectstatic`` writes (``staticfiles/`` by default).
 - HTTPS and the rest of production: see README.md, "Production".
+
+Nothing here knows whether tests are running: the suite runs this configuration,
+production cache and static storage included, with what ``make test`` puts in the
+environment (README.md, "Run it").
 """
 
 import os
@@ -32,10 +38,9 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("DEBUG")
-# pytest sets PYTEST_VERSION while it runs; the suite needs no secret of its own.
-TESTING = "PYTEST_VERSION" in os.environ
-# Anything else is production: it refuses to start without what it needs (README, Production).
-PRODUCTION = not (DEBUG or TESTING)
+# Anything but local development is production: it refuses to start without what it
+# needs (README, Production). The test suite is given all of that by `make test`.
+PRODUCTION = not DEBUG
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
@@ -190,30 +195,34 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
+# Hashed, compressed files listed in a manifest that `collectstatic` writes. With DEBUG
+# on, the storage links plain names and WhiteNoise serves them from the app and
+# project folders, so `runserver` needs no collectstatic; with DEBUG off (the tests
+# included), every {% static %} needs the manifest.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or TESTING
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        )
-    },
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
 # The text of each source document the fixtures cite, kept so quotes can be checked.
 SOURCE_TEXTS_DIR = BASE_DIR / "fixtures" / "sources"
 
 # Redis when REDIS_URL is set (shared by every web process); else memory, one per process.
-# The test suite always uses memory, so that clearing it never touches a shared Redis.
+# CACHE_KEY_PREFIX lets several users share one Redis database: the cache then reads,
+# writes and clears only its own keys (portal/redis_cache.py). `make test` gives each
+# run a prefix of its own.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
-    "default": (
-        {"BACKEND": "portal.redis_cache.RedisCache", "LOCATION": REDIS_URL}
-        if REDIS_URL and not TESTING
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
+    "default": {
+        "BACKEND": (
+            "portal.redis_cache.RedisCache"
+            if REDIS_URL
+            else "django.core.cache.backends.locmem.LocMemCache"
+        ),
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", ""),
+    }
 }
 # How long an anonymous page is kept (any edit invalidates it at once); 0 turns it off.
 # Off by default in production without Redis: memory caches of several web processes

@@ -1,7 +1,8 @@
 """Anonymous pages come from the cache until anything changes; staff never share it.
 
 Every test runs twice: with the local-memory cache and with the Redis server production
-uses (``TEST_REDIS_URL``, database 15 by default, emptied around each test). Without
+uses (the suite's ``REDIS_URL``, else ``TEST_REDIS_URL``), under a key prefix of this
+run's own, so that clearing it around each test deletes only this run's keys. Without
 Redis the second run is skipped, except in CI (``REQUIRE_SERVICES``), where it fails.
 """
 
@@ -25,7 +26,10 @@ def portal_data(portal_data_for_module, db):
 
 
 BELGIUM_MOU = "korea-belgium-sme-startup-mou-2026"
-TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+TEST_REDIS_URL = os.environ.get("REDIS_URL") or os.environ.get(
+    "TEST_REDIS_URL", "redis://127.0.0.1:6379/15"
+)
+KEY_PREFIX = f"{os.environ.get('CACHE_KEY_PREFIX', 'test')}-{os.getpid()}-cache-tests"
 
 
 @pytest.fixture(autouse=True, params=["local memory", "redis"])
@@ -37,9 +41,10 @@ def cache_backend(request, settings):
             if os.environ.get("REQUIRE_SERVICES"):
                 raise
             pytest.skip(f"no Redis at {TEST_REDIS_URL}")
-        settings.CACHES = {
-            "default": {"BACKEND": "portal.redis_cache.RedisCache", "LOCATION": TEST_REDIS_URL}
-        }
+        backend = {"BACKEND": "portal.redis_cache.RedisCache", "LOCATION": TEST_REDIS_URL}
+    else:
+        backend = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    settings.CACHES = {"default": {**backend, "KEY_PREFIX": KEY_PREFIX}}
     django_cache.clear()
     yield request.param
     django_cache.clear()

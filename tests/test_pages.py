@@ -4,6 +4,7 @@ import datetime
 import re
 
 import pytest
+from django.templatetags.static import static
 from django.urls import reverse
 
 from initiatives.models import (
@@ -246,7 +247,7 @@ def test_dashboard_chart_counts_only_meetings_held(client, portal_data):
 
 def test_static_css_is_linked(client):
     html = page(client, reverse("initiatives:dashboard"))
-    assert "/static/css/portal.css" in html
+    assert static("css/portal.css") in html
 
 
 FIXTURE_MODELS = [Agreement, Ministry, Council, Meeting, SupportCase, Organization, Person, Program]
