@@ -74,7 +74,7 @@ test: setup test-tools
 	export CACHE_KEY_PREFIX=test-$$(uname -n)-$$$$-$$($(BIN)/python -c 'import secrets; print(secrets.token_hex(4))'); \
 	if [ -z "$$REDIS_URL" ]; then \
 	  : "One process's memory cache: production keeps pages only with Redis"; \
-	  export PAGE_CACHE_SECONDS=$${PAGE_CACHE_SECONDS:-600}; \
+	  export PAGE_CACHE_SECONDS=$${PAGE_CACHE_SECONDS:-600} KEEP_FIGURES=$${KEEP_FIGURES:-1}; \
 	fi; \
 	echo "make test: DEBUG off, REDIS_URL=$${REDIS_URL:-none} CACHE_KEY_PREFIX=$$CACHE_KEY_PREFIX, static files in $$static_root"; \
 	$(BIN)/python manage.py collectstatic --noinput -v0; \

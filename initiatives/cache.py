@@ -6,10 +6,17 @@ request after an edit or a publish renders afresh: nothing stale is ever served,
 no one has to work out which pages an edit touches. The page and the current version
 are read in one round trip; an outdated page is replaced when it is next stored.
 
-Only anonymous requests without a session are served from the cache, and only
-complete 200 responses that set no cookie and are not marked private are stored
-(streamed CSV exports are not). With the local-memory backend each process has its
-own cache and its own version, so only one process may serve: use Redis for more.
+Only requests without a live session are served from the cache (a cookie that names
+no session is ignored), and only complete 200 responses that set no cookie and are not
+marked private or no-store are stored (streamed CSV exports are not; nor is a page
+that reports a bad filter). A page's key is its path and its parameters in a
+canonical order, so two addresses asking the same question share one entry; a
+parameter that no public page reads is redirected away rather than given an entry of
+its own. With the local-memory backend each process has its own cache and its own
+version, so only one process may serve: use Redis for more.
+
+The cache fails open (portal/redis_cache.py): with Redis down, pages are served
+uncached and figures are counted afresh.
 
 Costly figures behind the pages (facet counts, records per country, the dashboard)
 are kept longer and more narrowly: each table has a version of its own, and a kept
@@ -17,24 +24,25 @@ figure stays good until a table its queries read changes (``kept_until_tables_ch
 An edit to a programme leaves the support cases' facet counts alone.
 """
 
+import functools
 import hashlib
 import re
 import time
 from collections.abc import Callable, Iterable
+from importlib import import_module
 
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect
+from django.urls import Resolver404, resolve
 from django.utils.cache import cc_delim_re
 from django.utils.translation import get_language_from_request
 
 VERSION_KEY = "portal:data-version"
 HIT_HEADER = "X-Page-Cache"
-# Requests carrying these cookies may see something personal (a login, a message).
-PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
 FORMATS = {
     "application/json": "json",
     "text/csv": "csv",
@@ -43,7 +51,8 @@ FORMATS = {
 }
 
 
-def data_version() -> int:
+def data_version() -> int | None:
+    """The current data version; None when the cache cannot tell (Redis is down)."""
     version = cache.get(VERSION_KEY)
     if version is None:
         # Start from the clock, so a lost version never falls back to one used before.
@@ -138,12 +147,16 @@ def kept_until_tables_change(key: str, compute: Callable, timeout: int):
     The versions are read before computing, so a change made meanwhile makes the kept
     result stale at once rather than hiding behind it.
     """
+    if not settings.KEEP_FIGURES:
+        return compute()
     entry = cache.get(key)
     if entry is not None:
         versions, value = entry
         if table_versions(versions) == versions:
             return value
     before = table_versions(app_tables())
+    if None in before.values():  # the cache cannot tell what changed: keep nothing
+        return compute()
     with TablesRead() as read:
         value = compute()
     # A result that read no table (a query Django answered without asking) is kept
@@ -167,13 +180,41 @@ def response_format(request) -> str:
     return "html"
 
 
+@functools.cache
+def public_parameters() -> frozenset[str]:
+    """Every query parameter a public page, export, feed or API answer reads."""
+    from .registry import COLLECTIONS
+
+    # "p" is a sitemap page.
+    names = {"page", "page_size", "format", "q", "kind", "sort", "lang", "p"}
+    for collection in COLLECTIONS:
+        names |= set(collection.filterset.base_filters)
+    return frozenset(names)
+
+
+def canonical_query(request) -> list[tuple[str, list[str]]]:
+    """The public parameters, in name order, each with its values in order: the same
+    question asked in another order has the same key."""
+    known = public_parameters() if reads_filters_only(request) else set(request.GET)
+    return sorted(
+        (name, sorted(values)) for name, values in request.GET.lists() if name in known
+    )
+
+
+def reads_filters_only(request) -> bool:
+    """Whether the page reads no parameters but the lists' filters and pages (the API's
+    documentation reads its own)."""
+    match = getattr(request, "resolver_match", None) or resolve(request.path_info)
+    return match.view_name not in OWN_PARAMETERS
+
+
 def page_key(request) -> str:
-    """What changes the answer: address, query string, language and format."""
+    """What changes the answer: address, parameters, language and format."""
     parts = [
         request.scheme,
         request.META.get("HTTP_HOST", ""),
         request.path,
-        request.META.get("QUERY_STRING", ""),
+        repr(canonical_query(request)),
         get_language_from_request(request),
         response_format(request),
     ]
@@ -181,10 +222,32 @@ def page_key(request) -> str:
     return f"portal:page:{digest}"
 
 
+def without_unknown_parameters(request) -> str | None:
+    """The address without the parameters no public page reads, when it has any."""
+    known = public_parameters()
+    if all(name in known for name in request.GET) or not reads_filters_only(request):
+        return None
+    kept = request.GET.copy()
+    for name in list(kept):
+        if name not in known:
+            del kept[name]
+    query = kept.urlencode()
+    return f"{request.path}?{query}" if query else request.path
+
+
+def signed_in(request) -> bool:
+    """Whether the request's session cookie names a session: a made-up cookie does not,
+    so it neither skips the cache nor costs more than one look-up."""
+    key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    if not key:
+        return False
+    return import_module(settings.SESSION_ENGINE).SessionStore().exists(key)
+
+
 def may_use_cache(request) -> bool:
     if settings.PAGE_CACHE_SECONDS <= 0 or request.method not in ("GET", "HEAD"):
         return False
-    return not any(name in request.COOKIES for name in PERSONAL_COOKIES)
+    return not signed_in(request)
 
 
 def may_store(request, response) -> bool:
@@ -203,6 +266,22 @@ def may_store(request, response) -> bool:
     )
 
 
+def cached_path(request) -> bool:
+    """Public pages, exports, feeds and the API; never the admin or the health probe."""
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return False
+    return match.namespace in CACHED_NAMESPACES or match.url_name in CACHED_ROUTES
+
+
+# The URL namespaces and routes whose answers the page cache keeps.
+CACHED_NAMESPACES = {"initiatives", "api", "feeds"}
+CACHED_ROUTES = {"sitemap", "sitemap-section", "robots"}
+# Views that read parameters of their own (Swagger UI's ?script=, the schema's ?lang=).
+OWN_PARAMETERS = {"api:schema", "api:docs"}
+
+
 class AnonymousPageCacheMiddleware:
     """Serves and stores whole responses for the public; placed right after WhiteNoise.
 
@@ -215,11 +294,16 @@ class AnonymousPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not may_use_cache(request):
+        if not cached_path(request) or not may_use_cache(request):
             return self.get_response(request)
+        canonical = without_unknown_parameters(request)
+        if canonical is not None:
+            return HttpResponsePermanentRedirect(canonical)
         key = page_key(request)
         found = cache.get_many([VERSION_KEY, key])
         version = found.get(VERSION_KEY) or data_version()
+        if version is None:  # the cache is unavailable: serve without it
+            return self.get_response(request)
         if key in found and found[key][0] == version:
             _version, status, headers, content = found[key]
             response = HttpResponse(content, status=status, headers=headers)

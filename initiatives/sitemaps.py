@@ -1,5 +1,6 @@
-"""/sitemap.xml: the dashboard and the lists, every published detail page, and each
-country page that has one: one section per collection of the registry."""
+"""/sitemap.xml: an index of sections: the dashboard and the lists, every published
+detail page (one section per collection of the registry, in pages of at most
+``SITEMAP_LIMIT`` addresses), and each country page that has one."""
 
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
@@ -8,9 +9,13 @@ from .models import Country
 from .registry import COLLECTIONS
 from .views.countries import records_per_country
 
+# Addresses per sitemap page: a page reads at most this many records.
+SITEMAP_LIMIT = 2000
+
 
 class RecordSitemap(Sitemap):
     model = None
+    limit = SITEMAP_LIMIT
 
     def items(self):
         # Only what the URL and the date need: a support case's staff fields stay unread.

@@ -22,6 +22,8 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -161,6 +163,20 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Bounded waits on PostgreSQL: a server that does not answer a connection within
+# DATABASE_CONNECT_TIMEOUT seconds is reported (a 503 page), and a statement running
+# longer than DATABASE_STATEMENT_TIMEOUT milliseconds is cancelled. The web server's
+# entry point (portal/wsgi.py) sets the statement limit; management commands, which
+# may build indexes over millions of rows, run without one unless it is set.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"]["connect_timeout"] = int(
+        os.environ.get("DATABASE_CONNECT_TIMEOUT", "3")
+    )
+    if statement_timeout := int(os.environ.get("DATABASE_STATEMENT_TIMEOUT", "0")):
+        DATABASES["default"]["OPTIONS"]["options"] = f"-c statement_timeout={statement_timeout}"
+# How long /healthz waits for the database before it answers 503 (seconds).
+HEALTH_TIMEOUT = float(os.environ.get("HEALTH_TIMEOUT", "1.5"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -212,17 +228,29 @@ SOURCE_TEXTS_DIR = BASE_DIR / "fixtures" / "sources"
 # CACHE_KEY_PREFIX lets several users share one Redis database: the cache then reads,
 # writes and clears only its own keys (portal/redis_cache.py). `make test` gives each
 # run a prefix of its own.
+# The Redis cache fails open: an operation that takes longer than CACHE_TIMEOUT seconds,
+# or finds Redis down, is given up (a miss), and Redis is left alone for a few seconds.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHE_TIMEOUT = float(os.environ.get("CACHE_TIMEOUT", "0.25"))
 CACHES = {
-    "default": {
-        "BACKEND": (
-            "portal.redis_cache.RedisCache"
-            if REDIS_URL
-            else "django.core.cache.backends.locmem.LocMemCache"
-        ),
-        "LOCATION": REDIS_URL,
-        "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", ""),
-    }
+    "default": (
+        {
+            "BACKEND": "portal.redis_cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", ""),
+            "OPTIONS": {
+                "socket_connect_timeout": CACHE_TIMEOUT,
+                "socket_timeout": CACHE_TIMEOUT,
+                # Not again at once: the breaker in portal/redis_cache.py decides when.
+                "retry": Retry(NoBackoff(), 0),
+            },
+        }
+        if REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", ""),
+        }
+    )
 }
 # How long an anonymous page is kept (any edit invalidates it at once); 0 turns it off.
 # Off by default in production without Redis: memory caches of several web processes
@@ -230,6 +258,10 @@ CACHES = {
 PAGE_CACHE_SECONDS = int(
     os.environ.get("PAGE_CACHE_SECONDS", "600" if REDIS_URL or not PRODUCTION else "0")
 )
+# Costly figures (facet counts, counts per country, the dashboard) are kept across
+# requests only in a cache every web process shares and invalidates: Redis, or the one
+# process of a development server. Otherwise each request counts afresh.
+KEEP_FIGURES = os.environ.get("KEEP_FIGURES", "1" if REDIS_URL or not PRODUCTION else "0") == "1"
 
 LOGGING = {
     "version": 1,

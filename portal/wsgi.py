@@ -5,6 +5,8 @@ from django.core.wsgi import get_wsgi_application
 from django.urls import get_resolver
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+# A request's statement runs at most this long (milliseconds) on PostgreSQL; see settings.
+os.environ.setdefault("DATABASE_STATEMENT_TIMEOUT", "20000")
 
 application = get_wsgi_application()
 

@@ -13,7 +13,7 @@ import redis
 from django.contrib.auth import get_user_model
 from django.core.cache import cache as django_cache
 from django.http import HttpResponse
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from initiatives import cache
@@ -165,11 +165,35 @@ def test_responses_that_set_cookies_or_answer_other_methods_are_not_stored(db):
 
 
 def test_a_request_with_a_session_is_never_served_from_the_cache(
-    client, portal_data, agreements_url
+    staff_client, portal_data, agreements_url
 ):
+    Client().get(agreements_url)
+    assert cache_state(staff_client.get(agreements_url)) == "none"
+
+
+def test_a_made_up_session_cookie_does_not_skip_the_cache(client, portal_data, agreements_url):
     client.get(agreements_url)
     client.cookies["sessionid"] = "anything"
-    assert cache_state(client.get(agreements_url)) == "none"
+    assert cache_state(client.get(agreements_url)) == "hit"
+
+
+def test_parameters_in_another_order_share_one_entry(client, portal_data, agreements_url):
+    client.get(agreements_url, {"kind": "mou", "country": ["be", "kr"]})
+    again = client.get(f"{agreements_url}?country=kr&country=be&kind=mou")
+    assert cache_state(again) == "hit"
+
+
+def test_a_parameter_no_page_reads_is_redirected_away(client, portal_data, agreements_url):
+    response = client.get(f"{agreements_url}?country=be&utm_source=x&_=123")
+    assert response.status_code == 301
+    assert response["Location"] == f"{agreements_url}?country=be"
+
+
+def test_a_page_reporting_a_bad_filter_is_not_kept(client, portal_data, agreements_url):
+    first = client.get(agreements_url, {"country": "zz"})
+    assert "Unknown country code" in first.text
+    assert cache_state(first) == "none"
+    assert cache_state(client.get(agreements_url, {"country": "zz"})) == "none"
 
 
 def test_setting_zero_seconds_turns_the_cache_off(client, portal_data, agreements_url, settings):

@@ -37,6 +37,7 @@ from initiatives.models import (
     SupportCase,
 )
 from initiatives.registry import COLLECTIONS
+from initiatives.sitemaps import SITEMAPS
 
 pytestmark = pytest.mark.django_db
 
@@ -190,6 +191,7 @@ def add_drafts(records: dict) -> None:
 def surfaces(records) -> list[str]:
     """Every public address the records and the drafts could show on."""
     urls = ["/", "/search/?q=canary", "/search/?q=Canary+alias", "/sitemap.xml"]
+    urls += [f"/sitemap-{name}.xml" for name in SITEMAPS]
     urls += ["/countries/", "/countries/?format=csv", "/api/countries/", "/countries/kr/"]
     urls += [f"/countries/{code}/" for code in ("be", "cn", "de", "us")]
     urls += ["/feeds/agreements/", "/feeds/meetings/", "/feeds/meetings.ics"]

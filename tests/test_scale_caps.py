@@ -49,14 +49,13 @@ def test_a_count_past_the_cap_says_more_than(client, meetings, monkeypatch):
     response = client.get(url + "?page_size=2")
     assert response.context["paginator"].capped
     assert "More than 4 results" in response.text
-    # Past the capped pages, a page that exists is still served.
+    # Pages go no deeper than the cap: past it, the last capped page, and why.
     monkeypatch.setattr(lists.ListPageMixin, "paginate_by", 2)
+    response = client.get(url + "?page=2")
+    assert response.context["page_obj"].number == 2
     response = client.get(url + "?page=4")
-    assert response.context["page_obj"].number == 4
-    assert [m.slug for m in response.context["object_list"]] == ["m-0"]
-    response = client.get(url + "?page=9")
-    assert response.context["page_obj"].number == 4
-    assert "There is no page 9" in response.text
+    assert response.context["page_obj"].number == 2
+    assert "Pages go no deeper than the first 4 results" in response.text
 
 
 def test_a_count_under_the_cap_is_exact(client, meetings):
@@ -69,8 +68,10 @@ def test_the_api_count_is_capped(client, meetings, monkeypatch):
     monkeypatch.setattr(lists, "COUNT_CAP", 4)
     body = client.get("/api/meetings/?page_size=2").json()
     assert body["count"] == 4 and body["count_capped"] is True
-    body = client.get("/api/meetings/?page=4&page_size=2").json()
-    assert [m["slug"] for m in body["results"]] == ["m-0"]
+    assert len(client.get("/api/meetings/?page=2&page_size=2").json()["results"]) == 2
+    deep = client.get("/api/meetings/?page=4&page_size=2")
+    assert deep.status_code == 404
+    assert "no deeper than the first 4 records" in deep.json()["detail"]
     monkeypatch.setattr(lists, "COUNT_CAP", 100)
     body = client.get("/api/meetings/").json()
     assert body["count"] == 7 and body["count_capped"] is False

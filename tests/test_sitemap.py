@@ -4,6 +4,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from initiatives import sitemaps
 from initiatives.models import (
     Agreement,
     Council,
@@ -38,16 +39,28 @@ RECORDS = [
 ]
 
 
-def sitemap_urls(client) -> dict[str, str | None]:
-    """{page address: its lastmod}."""
+def sitemap_pages(client) -> list[str]:
+    """The addresses of the sitemap's pages, from its index."""
     response = client.get("/sitemap.xml")
     assert response.status_code == 200
     root = ET.fromstring(response.content)
-    assert root.tag == f"{SITEMAP}urlset"
-    return {
-        url.find(f"{SITEMAP}loc").text: getattr(url.find(f"{SITEMAP}lastmod"), "text", None)
-        for url in root.findall(f"{SITEMAP}url")
-    }
+    assert root.tag == f"{SITEMAP}sitemapindex"
+    return [page.find(f"{SITEMAP}loc").text for page in root.findall(f"{SITEMAP}sitemap")]
+
+
+def sitemap_urls(client) -> dict[str, str | None]:
+    """{page address: its lastmod}, over every page of the index."""
+    found = {}
+    for page in sitemap_pages(client):
+        response = client.get(page.removeprefix("http://testserver"))
+        assert response.status_code == 200, page
+        root = ET.fromstring(response.content)
+        assert root.tag == f"{SITEMAP}urlset"
+        found |= {
+            url.find(f"{SITEMAP}loc").text: getattr(url.find(f"{SITEMAP}lastmod"), "text", None)
+            for url in root.findall(f"{SITEMAP}url")
+        }
+    return found
 
 
 # The public URL contract's collections (DESIGN.md).
@@ -93,10 +106,21 @@ def test_records_carry_their_last_change(client, portal_data):
 def test_drafts_stay_out_of_the_sitemap(client, portal_data):
     factories.AgreementFactory(slug="draft-agreement", is_published=False)
     factories.SupportCaseFactory(slug="draft-case", is_published=False, staff_notes="STAFF-NOTE")
-    text = client.get("/sitemap.xml").content.decode()
+    text = " ".join(sitemap_urls(client))
     assert "/agreements/draft-agreement/" not in text
     assert "/support-cases/draft-case/" not in text
     assert "STAFF" not in text
+
+
+def test_a_large_collection_is_split_into_pages_of_the_limit(client, portal_data, monkeypatch):
+    monkeypatch.setattr(sitemaps.RecordSitemap, "limit", 2)
+    pages = sitemap_pages(client)
+    agreements = [page for page in pages if "sitemap-agreement.xml" in page]
+    published = Agreement.objects.published().count()
+    assert len(agreements) == -(-published // 2) > 1
+    assert set(sitemap_urls(client)) >= {
+        f"http://testserver{a.get_absolute_url()}" for a in Agreement.objects.published()
+    }
 
 
 def test_robots_txt_points_to_the_sitemap(client, db):

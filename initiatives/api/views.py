@@ -14,6 +14,7 @@ from rest_framework.pagination import PageNumberPagination
 from .. import filters
 from ..models import Country
 from ..registry import Collection
+from ..views import lists
 from ..views.countries import records_per_country
 from ..views.lists import CappedPaginator
 from . import serializers
@@ -23,7 +24,15 @@ SLUG = r"[-a-zA-Z0-9_]+"
 
 class Pagination(PageNumberPagination):
     """Pages of records; ``count`` stops at ``COUNT_CAP``, and ``count_capped`` says
-    when there are more (a page past those still answers when it exists)."""
+    when there are more. Pages go no deeper than ``COUNT_CAP`` records (a 404 says so):
+    narrower filters, or the CSV, reach the others."""
+
+    @property
+    def invalid_page_message(self):
+        return (
+            "No page {page_number}: pages go no deeper than the first "
+            f"{lists.COUNT_CAP:,} records; narrow the filters, or use the CSV."
+        )
 
     page_size = 25
     page_size_query_param = "page_size"

@@ -215,7 +215,7 @@ class Post(PartialDatesValidated):
     seen = PartialDateAccessor("seen_on")
 
     class Meta:
-        ordering = ["person", F("seen_on").desc(nulls_last=True)]
+        ordering = ["person_id", F("seen_on").desc(nulls_last=True)]
         verbose_name = _("post")
         verbose_name_plural = _("posts")
         constraints = [

@@ -175,7 +175,7 @@ class AgreementParty(models.Model):
     objects = AgreementPartyQuerySet.as_manager()
 
     class Meta:
-        ordering = ["agreement", "order", "pk"]
+        ordering = ["agreement_id", "order", "pk"]
         verbose_name = _("party")
         verbose_name_plural = _("parties")
         constraints = [
@@ -228,7 +228,7 @@ class AgreementRelation(models.Model):
     objects = AgreementRelationQuerySet.as_manager()
 
     class Meta:
-        ordering = ["from_agreement", "kind"]
+        ordering = ["from_agreement_id", "kind"]
         verbose_name = _("agreement relation")
         verbose_name_plural = _("agreement relations")
         constraints = [

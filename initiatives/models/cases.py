@@ -140,7 +140,7 @@ class SupportAction(models.Model):
     objects = SupportActionQuerySet.as_manager()
 
     class Meta:
-        ordering = ["case", "order"]
+        ordering = ["case_id", "order"]
         verbose_name = _("supporting action")
         verbose_name_plural = _("supporting actions")
         constraints = [

@@ -337,7 +337,7 @@ class MeetingParticipant(ExclusiveArc):
     public_through = ("meeting",)
 
     class Meta:
-        ordering = ["meeting", "order", "pk"]
+        ordering = ["meeting_id", "order", "pk"]
         verbose_name = _("participant")
         verbose_name_plural = _("participants")
         constraints = [

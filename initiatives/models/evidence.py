@@ -348,7 +348,7 @@ class Citation(ExclusiveArc):
     objects = CitationQuerySet.as_manager()
 
     class Meta:
-        ordering = ["source", "pk"]
+        ordering = ["source_id", "pk"]
         verbose_name = _("citation")
         verbose_name_plural = _("citations")
         constraints = [

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
+from django.utils.cache import add_never_cache_headers
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django_filters.views import FilterView
@@ -16,10 +17,12 @@ COUNT_CAP = 10_000
 
 
 class CappedPaginator(Paginator):
-    """A Paginator that counts at most ``COUNT_CAP + 1`` records.
+    """A Paginator that counts at most ``COUNT_CAP + 1`` records, and pages no deeper.
 
-    ``capped`` says there are more than ``COUNT_CAP``. A page number past the capped
-    pages is still served when it exists: asking for one counts exactly.
+    ``capped`` says there are more than ``COUNT_CAP``. Pages past the first
+    ``COUNT_CAP`` records do not exist: reading them would make the database skip over
+    all the records before (deep OFFSETs cost seconds on large lists), and narrowing
+    the filters, or the CSV, finds them better.
     """
 
     capped = False
@@ -33,22 +36,6 @@ class CappedPaginator(Paginator):
             return super().count
         self.capped = n > cap
         return cap if self.capped else n
-
-    def validate_number(self, number):
-        self.count  # noqa: B018  (counting says whether the count is capped)
-        if self.capped:
-            try:
-                candidate = int(number)
-            except (TypeError, ValueError):
-                candidate = 0
-            if candidate > self.num_pages:
-                self.count_exactly()
-        return super().validate_number(number)
-
-    def count_exactly(self):
-        self.__dict__["count"] = self.object_list.order_by().count()
-        self.__dict__.pop("num_pages", None)
-        self.capped = False
 
 
 @dataclass
@@ -93,8 +80,15 @@ class ListPageMixin:
             )
             number = 1
         elif number > paginator.num_pages and getattr(paginator, "capped", False):
-            paginator.count_exactly()
-        if number > paginator.num_pages:
+            self.page_problems.append(
+                _(
+                    "Pages go no deeper than the first %(n)s results; showing the last of "
+                    "them. Narrow the filters, or download every result as CSV."
+                )
+                % {"n": f"{COUNT_CAP:,}"}
+            )
+            number = paginator.num_pages
+        elif number > paginator.num_pages:
             self.page_problems.append(
                 _("There is no page %(page)s; showing the last page, %(last)s.")
                 % {"page": number, "last": paginator.num_pages}
@@ -102,6 +96,13 @@ class ListPageMixin:
             number = paginator.num_pages
         page = paginator.page(number)
         return paginator, page, page.object_list, page.has_other_pages()
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        if context["problems"]:
+            # A page about a bad address is not kept: junk would fill the cache.
+            add_never_cache_headers(response)
+        return response
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
