@@ -17,6 +17,7 @@ Usage (PostgreSQL and Redis on their usual ports; the database is made afresh):
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/faults python bench/faults.py
 """
 
+import contextlib
 import os
 import selectors
 import signal
@@ -85,10 +86,8 @@ class Proxy:
             pairs, self.pairs = self.pairs, []
         for pair in pairs:
             for end in pair:
-                try:
+                with contextlib.suppress(OSError):
                     end.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
                 end.close()
 
     def pause(self):
@@ -243,19 +242,36 @@ def run(database_url: str, redis_url: str) -> int:
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_SSL_REDIRECT": "0",
         "STATIC_ROOT": static_root,
-        "DATABASE_URL": urlunsplit(db._replace(netloc=f"{db.username or 'postgres'}@127.0.0.1:{pg_proxy.port}")),
+        "DATABASE_URL": urlunsplit(
+            db._replace(netloc=f"{db.username or 'postgres'}@127.0.0.1:{pg_proxy.port}")
+        ),
         "REDIS_URL": urlunsplit(redis._replace(netloc=f"127.0.0.1:{redis_proxy.port}")),
         "CACHE_KEY_PREFIX": f"faults-{os.getpid()}",
         "HEALTH_TIMEOUT": "1.5",
     }
     direct = {**env, "DATABASE_URL": database_url, "REDIS_URL": redis_url}
     fresh_database(database_url)
-    for command in (["migrate", "-v0"], ["load_portal_data", "-v0"], ["collectstatic", "--noinput", "-v0"]):
+    for command in (
+        ["migrate", "-v0"],
+        ["load_portal_data", "-v0"],
+        ["collectstatic", "--noinput", "-v0"],
+    ):
         subprocess.run([PYTHON, "manage.py", *command], cwd=ROOT, env=direct, check=True)
     server = subprocess.Popen(
-        [PYTHON, "-m", "gunicorn", "portal.wsgi", "-b", f"127.0.0.1:{port}",
-         "-c", str(ROOT / "portal" / "gunicorn.conf.py")],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            PYTHON,
+            "-m",
+            "gunicorn",
+            "portal.wsgi",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-c",
+            str(ROOT / "portal" / "gunicorn.conf.py"),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     phases: list[Phase] = []
     try:
@@ -285,7 +301,9 @@ def run(database_url: str, redis_url: str) -> int:
         status, seconds = health_latency(base)
         phase = Phase("PostgreSQL hung", during(load, PHASE_SECONDS))
         if status != 503 or seconds > 2.0:
-            phase.problems.append(f"/healthz answered {status} in {seconds:.2f} s (want 503 within 2 s)")
+            phase.problems.append(
+                f"/healthz answered {status} in {seconds:.2f} s (want 503 within 2 s)"
+            )
         pg_proxy.resume()
         phase.recovery = recovered(base)
         phases.append(phase)
@@ -319,8 +337,10 @@ def run(database_url: str, redis_url: str) -> int:
         pg_proxy.stop()
         redis_proxy.stop()
 
-    print(f"{'fault':<26} {'pages':>5} {'5xx':>5} {'lost':>5} {'p50 ms':>7} {'max s':>7} "
-          f"{'/healthz':>12} {'recovery':>9}")
+    print(
+        f"{'fault':<26} {'pages':>5} {'5xx':>5} {'lost':>5} {'p50 ms':>7} {'max s':>7} "
+        f"{'/healthz':>12} {'recovery':>9}"
+    )
     failed = False
     for phase in phases:
         print(phase.line())

@@ -196,9 +196,7 @@ def canonical_query(request) -> list[tuple[str, list[str]]]:
     """The public parameters, in name order, each with its values in order: the same
     question asked in another order has the same key."""
     known = public_parameters() if reads_filters_only(request) else set(request.GET)
-    return sorted(
-        (name, sorted(values)) for name, values in request.GET.lists() if name in known
-    )
+    return sorted((name, sorted(values)) for name, values in request.GET.lists() if name in known)
 
 
 def reads_filters_only(request) -> bool:
