@@ -149,6 +149,8 @@ class Load:
     base: str
     answers: list[Answer] = field(default_factory=list)
     running: threading.Event = field(default_factory=threading.Event)
+    # When each thread's request in flight started.
+    asking: dict[int, float] = field(default_factory=dict)
 
     def start(self):
         self.running.set()
@@ -159,12 +161,15 @@ class Load:
         self.running.clear()
 
     def _run(self, offset):
-        paths = [*PAGES, "/healthz"]
+        # A search of its own on every round: a page no cache holds, read from the database.
+        paths = [*PAGES, "/healthz", None]
         i = offset
         while self.running.is_set():
-            path = paths[i % len(paths)]
+            path = paths[i % len(paths)] or f"/agreements/?q=fault{offset}x{i}"
             i += 1
+            self.asking[offset] = time.monotonic()
             self.answers.append(get(self.base, path))
+            del self.asking[offset]
 
 
 def get(base, path) -> Answer:
@@ -187,6 +192,7 @@ def get(base, path) -> Answer:
 class Phase:
     name: str
     answers: list[Answer]
+    waiting: int = 0  # requests asked during the fault still unanswered at its end
     recovery: float | None = None
     problems: list[str] = field(default_factory=list)
 
@@ -199,15 +205,18 @@ class Phase:
         health = sorted({a.status for a in self.answers if a.path == "/healthz"})
         recovery = "-" if self.recovery is None else f"{self.recovery:.1f} s"
         return (
-            f"{self.name:<26} {len(pages):>5} {errors:>5} {lost:>5} "
+            f"{self.name:<20} {len(pages):>6} {errors:>5} {lost:>5} {self.waiting:>8} "
             f"{median * 1000:>7.0f} {slowest:>7.2f} {str(health):>12} {recovery:>9}"
         )
 
 
-def during(load: Load, seconds: float) -> list[Answer]:
+def during(load: Load, name: str, seconds: float) -> Phase:
+    """What the load got while a fault lasted ``seconds``."""
     start = time.monotonic()
     time.sleep(seconds)
-    return [a for a in list(load.answers) if a.at >= start]
+    answers = [a for a in list(load.answers) if a.at >= start]
+    waiting = sum(1 for asked in list(load.asking.values()) if asked >= start)
+    return Phase(name, answers, waiting)
 
 
 def recovered(base: str) -> float | None:
@@ -280,17 +289,17 @@ def run(database_url: str, redis_url: str) -> int:
             return 1
         load = Load(base)
         load.start()
-        phases.append(Phase("normal", during(load, 3)))
+        phases.append(during(load, "normal", 3))
 
         redis_proxy.stop()
-        phase = Phase("Redis stopped", during(load, PHASE_SECONDS))
+        phase = during(load, "Redis stopped", PHASE_SECONDS)
         redis_proxy.start()
         phase.recovery = recovered(base)
         phases.append(phase)
         expect_all_pages_answer(phase)
 
         redis_proxy.pause()
-        phase = Phase("Redis hung", during(load, PHASE_SECONDS))
+        phase = during(load, "Redis hung", PHASE_SECONDS)
         redis_proxy.resume()
         phase.recovery = recovered(base)
         phases.append(phase)
@@ -299,7 +308,7 @@ def run(database_url: str, redis_url: str) -> int:
         pg_proxy.pause()
         time.sleep(0.5)
         status, seconds = health_latency(base)
-        phase = Phase("PostgreSQL hung", during(load, PHASE_SECONDS))
+        phase = during(load, "PostgreSQL hung", PHASE_SECONDS)
         if status != 503 or seconds > 2.0:
             phase.problems.append(
                 f"/healthz answered {status} in {seconds:.2f} s (want 503 within 2 s)"
@@ -310,7 +319,7 @@ def run(database_url: str, redis_url: str) -> int:
 
         pg_proxy.stop()
         time.sleep(0.5)
-        phase = Phase("PostgreSQL stopped", during(load, PHASE_SECONDS))
+        phase = during(load, "PostgreSQL stopped", PHASE_SECONDS)
         pages = [a for a in phase.answers if a.path != "/healthz"]
         if any(a.status not in (200, 503) for a in pages):
             phase.problems.append("a page answered other than 200 (cached) or 503")
@@ -323,7 +332,7 @@ def run(database_url: str, redis_url: str) -> int:
         workers = child_pids(server.pid)
         if workers:
             os.kill(workers[0], signal.SIGKILL)
-        phase = Phase("worker killed", during(load, 3))
+        phase = during(load, "worker killed", 3)
         phase.recovery = recovered(base)
         phases.append(phase)
         load.stop()

@@ -2,11 +2,12 @@
 
 The list's own FilterSet picks the rows, so the CSV holds exactly what the page
 lists, every page of it. Each row is the record's API shape (its serializer: the one
-description of a record outside HTML) laid flat: a partial date becomes its value
-and whether it was inferred, a list of linked records the keys joined by "; ", a
-nested object one column per field. Rows are streamed as they are read, the file
-starts with a byte-order mark so that Excel reads Korean text as UTF-8, and a cell
-that a spreadsheet would run as a formula is neutralised with a leading quote.
+description of a record outside HTML) laid flat by ``tabular.Plan``: a partial date
+becomes its value and whether it was inferred, a list of linked records the keys
+joined by "; ", a nested object one column per field. Rows are streamed as they are
+read, the file starts with a byte-order mark so that Excel reads Korean text as
+UTF-8, and a cell that a spreadsheet would run as a formula is neutralised with a
+leading quote.
 """
 
 import csv
@@ -15,15 +16,13 @@ import datetime
 from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from rest_framework import serializers
 
-from .api.serializers import PartialDateField
+from .tabular import Plan
 
 CHUNK_SIZE = 500
 BOM = "\ufeff"
 # What a spreadsheet may read as the start of a formula (OWASP's CSV injection list).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-JOIN = "; "
 
 
 def neutralise(value) -> str:
@@ -39,75 +38,13 @@ class Echo:
         return value
 
 
-# A record's shape laid flat ---------------------------------------------------------
-
-
-def joined(values) -> str:
-    """Distinct values in their order, joined (a source cited twice is named once)."""
-    return JOIN.join(dict.fromkeys(str(v) for v in values if v not in (None, "")))
-
-
-def flat_columns(serializer) -> list[tuple[str, callable]]:
-    """(header, function of the serialized record giving the cell) for each column.
-
-    A list of nested rows gives one column per field its serializer names in
-    ``Meta.tabular`` (``{column suffix: field}``); one that names none (figures) is
-    left out: its rows have pages of their own.
-    """
-    columns = []
-    for name, field in serializer.fields.items():
-        if isinstance(field, PartialDateField):
-            columns += [
-                (name, lambda data, n=name: (data[n] or {}).get("value", "")),
-                (
-                    f"{name}_inferred",
-                    lambda data, n=name: "yes" if (data[n] or {}).get("inferred") else "",
-                ),
-            ]
-        elif isinstance(field, serializers.ListSerializer):
-            tabular = getattr(field.child.Meta, "tabular", {})
-            for suffix, key in tabular.items():
-                header = f"{name}_{suffix}" if suffix else name
-                columns.append(
-                    (header, lambda data, n=name, k=key: joined(row[k] for row in data[n]))
-                )
-        elif isinstance(field, serializers.Serializer):
-            columns += [
-                (f"{name}_{key}", lambda data, n=name, k=key: (data[n] or {}).get(k))
-                for key in field.fields
-            ]
-        else:
-            columns.append((name, lambda data, n=name: cell(data[n])))
-    return columns
-
-
-def cell(value):
-    if isinstance(value, list | tuple):
-        return joined(value)
-    if isinstance(value, dict):
-        return joined(value.values())
-    return value
-
-
 def csv_rows(request, records, serializer_class):
     """The header, then one line per record, read from the database in chunks."""
-    context = {"request": request}
-    columns = flat_columns(serializer_class(context=context))
+    plan = Plan(serializer_class, records.model, request=request)
     writer = csv.writer(Echo())
-    yield BOM + writer.writerow([header for header, _cell in columns])
-    chunk = []
-    for record in records.iterator(chunk_size=CHUNK_SIZE):
-        chunk.append(record)
-        if len(chunk) == CHUNK_SIZE:
-            yield from lines(writer, columns, serializer_class(chunk, many=True, context=context))
-            chunk = []
-    if chunk:
-        yield from lines(writer, columns, serializer_class(chunk, many=True, context=context))
-
-
-def lines(writer, columns, serialized):
-    for data in serialized.data:
-        yield writer.writerow([neutralise(value(data)) for _header, value in columns])
+    yield BOM + writer.writerow(plan.headers())
+    for cells in plan.rows(records):
+        yield writer.writerow([neutralise(value) for value in cells])
 
 
 def csv_response(request, records, serializer_class, name: str) -> StreamingHttpResponse:

@@ -35,6 +35,10 @@ from ..models import (
     SupportCase,
 )
 
+# In a serializer's ``tabular_sources``: the record's API and page addresses (tabular.py).
+API_URL = "api-url"
+PAGE_URL = "page-url"
+
 
 def key_of(record):
     """How the API names a related record: a country by its code, anything else by slug."""
@@ -152,6 +156,9 @@ class RecordSerializer(serializers.ModelSerializer):
         "published_at",
         "updated_at",
     ]
+
+    # How a table reads the method fields (tabular.py).
+    tabular_sources = {"url": API_URL, "html_url": PAGE_URL}
 
     def get_url(self, record) -> str:
         view = f"api:{record.route_name}-detail"
@@ -296,6 +303,8 @@ class ParticipantSerializer(serializers.ModelSerializer):
         fields = ["kind", "participant", "role", "attendance"]
         # Its column(s) when the list is laid flat in CSV: {column suffix: field}.
         tabular = {"": "participant"}
+
+    tabular_sources = {"participant": MeetingParticipant.arc}
 
     def get_kind(self, row) -> str:
         return row.participant_field
@@ -473,6 +482,8 @@ class SourceSerializer(RecordSerializer):
             "citation_count",
         ]
 
+    tabular_sources = {**RecordSerializer.tabular_sources, "address": "url"}
+
     @extend_schema_field(serializers.URLField(allow_null=True))
     def get_address(self, source):
         return source.url or None
@@ -486,6 +497,8 @@ class CountrySerializer(serializers.ModelSerializer):
     class Meta:
         model = Country
         fields = ["url", "html_url", "code", "name", "name_ko", "metrics"]
+
+    tabular_sources = RecordSerializer.tabular_sources
 
     def get_url(self, country) -> str:
         return absolute(self.context, reverse("api:country-detail", args=[country.code]))
