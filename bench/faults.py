@@ -192,30 +192,35 @@ def get(base, path) -> Answer:
 class Phase:
     name: str
     answers: list[Answer]
-    waiting: int = 0  # requests asked during the fault still unanswered at its end
+    waiting: int = 0  # requests unanswered for over a second when the fault ended
     recovery: float | None = None
     problems: list[str] = field(default_factory=list)
 
     def line(self) -> str:
         pages = [a for a in self.answers if a.path != "/healthz"]
-        errors = sum(1 for a in pages if a.status >= 500)
+        unavailable = sum(1 for a in pages if a.status == 503)
+        errors = sum(1 for a in pages if a.status >= 500 and a.status != 503)
         lost = sum(1 for a in pages if a.status == 0)
         slowest = max((a.seconds for a in pages), default=0.0)
         median = statistics.median([a.seconds for a in pages]) if pages else 0.0
         health = sorted({a.status for a in self.answers if a.path == "/healthz"})
         recovery = "-" if self.recovery is None else f"{self.recovery:.1f} s"
         return (
-            f"{self.name:<20} {len(pages):>6} {errors:>5} {lost:>5} {self.waiting:>8} "
-            f"{median * 1000:>7.0f} {slowest:>7.2f} {str(health):>12} {recovery:>9}"
+            f"{self.name:<20} {len(pages):>6} {unavailable:>5} {errors:>5} {lost:>5} "
+            f"{self.waiting:>8} {median * 1000:>7.0f} {slowest:>7.2f} "
+            f"{str(health):>12} {recovery:>9}"
         )
 
 
-def during(load: Load, name: str, seconds: float) -> Phase:
-    """What the load got while a fault lasted ``seconds``."""
-    start = time.monotonic()
+def during(load: Load, name: str, seconds: float, since: float | None = None) -> Phase:
+    """What the load got while a fault lasted ``seconds`` (counted from ``since``, when
+    the fault began, if that was before)."""
+    start = since or time.monotonic()
     time.sleep(seconds)
     answers = [a for a in list(load.answers) if a.at >= start]
-    waiting = sum(1 for asked in list(load.asking.values()) if asked >= start)
+    # Requests unanswered for over a second when the fault ends (a hung service).
+    now = time.monotonic()
+    waiting = sum(1 for asked in list(load.asking.values()) if now - asked > 1.0)
     return Phase(name, answers, waiting)
 
 
@@ -305,10 +310,11 @@ def run(database_url: str, redis_url: str) -> int:
         phases.append(phase)
         expect_all_pages_answer(phase)
 
+        began = time.monotonic()
         pg_proxy.pause()
         time.sleep(0.5)
         status, seconds = health_latency(base)
-        phase = during(load, "PostgreSQL hung", PHASE_SECONDS)
+        phase = during(load, "PostgreSQL hung", PHASE_SECONDS, since=began)
         if status != 503 or seconds > 2.0:
             phase.problems.append(
                 f"/healthz answered {status} in {seconds:.2f} s (want 503 within 2 s)"
@@ -317,12 +323,14 @@ def run(database_url: str, redis_url: str) -> int:
         phase.recovery = recovered(base)
         phases.append(phase)
 
+        began = time.monotonic()
         pg_proxy.stop()
-        time.sleep(0.5)
-        phase = during(load, "PostgreSQL stopped", PHASE_SECONDS)
+        phase = during(load, "PostgreSQL stopped", PHASE_SECONDS, since=began)
         pages = [a for a in phase.answers if a.path != "/healthz"]
         if any(a.status not in (200, 503) for a in pages):
             phase.problems.append("a page answered other than 200 (cached) or 503")
+        if not any(a.status == 503 for a in pages):
+            phase.problems.append("no uncached page was asked for: the fault was not seen")
         if any(a.seconds > 5 for a in pages):
             phase.problems.append("a page took over 5 s with the database refusing")
         pg_proxy.start()
@@ -347,12 +355,14 @@ def run(database_url: str, redis_url: str) -> int:
         redis_proxy.stop()
 
     print(
-        f"{'fault':<26} {'pages':>5} {'5xx':>5} {'lost':>5} {'p50 ms':>7} {'max s':>7} "
-        f"{'/healthz':>12} {'recovery':>9}"
+        f"{'fault':<20} {'pages':>6} {'503':>5} {'5xx':>5} {'lost':>5} {'waiting':>8} "
+        f"{'p50 ms':>7} {'max s':>7} {'/healthz':>12} {'recovery':>9}"
     )
     failed = False
     for phase in phases:
         print(phase.line())
+        if any(a.status >= 500 and a.status != 503 for a in phase.answers):
+            phase.problems.append("a server error other than 503")
         if phase.name != "normal" and phase.recovery is None:
             phase.problems.append(f"not every page answered 200 within {RECOVERY_LIMIT:.0f} s")
         for problem in phase.problems:

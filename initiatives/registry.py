@@ -36,7 +36,7 @@ class Collection:
     - ``filterset``: the filters of its list, CSV, API and feeds alike;
     - ``serializer``: the record's one shape outside HTML (API, CSV);
     - ``detail_view``: its detail page;
-    - ``description``: what its API list serves (the OpenAPI document says it);
+    - ``description``: what its API list serves (the OpenAPI document says it, in English);
     - ``feeds``: feeds of its list, linked from the list page;
     - ``search_weight``: how much a match of this kind counts in search, against others.
     """
@@ -74,10 +74,8 @@ COLLECTIONS = (
         "agreements",
         filters.AgreementFilter,
         serializers.AgreementSerializer,
-        _(
-            "Published agreements; `ministry` matches any party, `country` any party's "
-            "country or the country of signing."
-        ),
+        "Published agreements; `ministry` matches any party, `country` any party's "
+        "country or the country of signing.",
         detail_view=AgreementDetailView,
         feeds=(Feed("feeds:agreements", _("Atom feed"), ATOM),),
         search_weight=1.0,
@@ -87,7 +85,7 @@ COLLECTIONS = (
         "ministries",
         filters.MinistryFilter,
         serializers.MinistrySerializer,
-        _("Published ministries of every country."),
+        "Published ministries of every country.",
         search_weight=0.9,
     ),
     Collection(
@@ -95,7 +93,7 @@ COLLECTIONS = (
         "councils",
         filters.CouncilFilter,
         serializers.CouncilSerializer,
-        _("Published councils, consultative bodies and alliances."),
+        "Published councils, consultative bodies and alliances.",
         search_weight=0.9,
     ),
     Collection(
@@ -103,7 +101,7 @@ COLLECTIONS = (
         "meetings",
         filters.MeetingFilter,
         serializers.MeetingSerializer,
-        _("Published meetings; `format` is the meeting's (in-person, online, hybrid)."),
+        "Published meetings; `format` is the meeting's (in-person, online, hybrid).",
         feeds=(
             Feed("feeds:meetings", _("Atom feed"), ATOM),
             Feed("feeds:meetings-ics", _("Calendar (iCalendar)"), "text/calendar"),
@@ -115,7 +113,7 @@ COLLECTIONS = (
         "support-cases",
         filters.SupportCaseFilter,
         serializers.SupportCaseSerializer,
-        _("Published support cases (staff-only notes and contacts are never included)."),
+        "Published support cases (staff-only notes and contacts are never included).",
         search_weight=0.8,
     ),
     Collection(
@@ -123,7 +121,7 @@ COLLECTIONS = (
         "organizations",
         filters.OrganizationFilter,
         serializers.OrganizationSerializer,
-        _("Published organizations: agencies, missions, companies and the rest."),
+        "Published organizations: agencies, missions, companies and the rest.",
         search_weight=0.8,
     ),
     Collection(
@@ -131,7 +129,7 @@ COLLECTIONS = (
         "people",
         filters.PersonFilter,
         serializers.PersonSerializer,
-        _("Published people, with the posts they held."),
+        "Published people, with the posts they held.",
         search_weight=0.8,
     ),
     Collection(
@@ -139,7 +137,7 @@ COLLECTIONS = (
         "programs",
         filters.ProgramFilter,
         serializers.ProgramSerializer,
-        _("Published programs, projects, events and facilities."),
+        "Published programs, projects, events and facilities.",
         search_weight=0.8,
     ),
     Collection(
@@ -147,7 +145,7 @@ COLLECTIONS = (
         "sources",
         filters.SourceFilter,
         serializers.SourceSerializer,
-        _("Published source documents."),
+        "Published source documents.",
         search_weight=0.5,
     ),
 )
