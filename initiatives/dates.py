@@ -6,6 +6,7 @@ the precision is coarser than a day), its precision, and whether the value was
 worked out from context rather than stated.
 """
 
+import calendar
 import datetime
 import functools
 from dataclasses import dataclass
@@ -16,6 +17,12 @@ from django.db.models import Q
 from django.utils import dateformat
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext_lazy as _
+
+# The years a record's date or a filter's bound may name. Sources speak of 2024-2026;
+# a year far outside is a typing slip (or a probe), and near datetime's limits
+# (year 9999) the end of a period cannot even be computed.
+MIN_YEAR = 1900
+MAX_YEAR = 2100
 
 
 class Precision(models.TextChoices):
@@ -63,8 +70,9 @@ class PartialDate:
         if self.precision == Precision.YEAR:
             return self.value.replace(month=12, day=31)
         if self.precision == Precision.MONTH:
-            next_month = (self.value.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
-            return next_month - datetime.timedelta(days=1)
+            # Not "first of next month minus a day": December 9999 has no next month.
+            last_day = calendar.monthrange(self.value.year, self.value.month)[1]
+            return self.value.replace(day=last_day)
         return self.value
 
 
@@ -103,13 +111,22 @@ def validate_partial_date(instance, field: str) -> dict:
     """Plain-words errors for a partial date whose value does not fit its precision."""
     value = getattr(instance, field)
     precision = getattr(instance, f"{field}_precision")
-    if value is None:
-        return {}
+    if not isinstance(value, datetime.date):
+        return {}  # empty, or not a date at all, which the field itself reports
+    if problem := year_out_of_range(value):
+        return {field: problem}
     if precision == Precision.YEAR and (value.month, value.day) != (1, 1):
         return {field: _("A year-only date is stored as 1 January of that year.")}
     if precision == Precision.MONTH and value.day != 1:
         return {field: _("A month-only date is stored as the first day of that month.")}
     return {}
+
+
+def year_out_of_range(value: datetime.date):
+    """A message when ``value``'s year is outside MIN_YEAR..MAX_YEAR, else None."""
+    if MIN_YEAR <= value.year <= MAX_YEAR:
+        return None
+    return _("Enter a year between %(min)s and %(max)s.") % {"min": MIN_YEAR, "max": MAX_YEAR}
 
 
 def stored_partial_date(instance, field: str) -> PartialDate | None:
@@ -136,9 +153,24 @@ class PartialDateAccessor:
 
 
 def parse_partial_date(text: str) -> PartialDate:
-    """Read ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; raise ValidationError otherwise."""
-    text = (text or "").strip()
+    """Read ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` of a year from MIN_YEAR to MAX_YEAR;
+    raise ValidationError otherwise."""
+    date = _read_partial_date((text or "").strip())
+    if date is not None and (problem := year_out_of_range(date.value)):
+        raise ValidationError(problem, code="year_out_of_range")
+    if date is not None:
+        return date
+    raise ValidationError(
+        _("Enter a date as YYYY, YYYY-MM or YYYY-MM-DD (for example 2024, 2024-04 or 2024-04-17)."),
+        code="invalid_partial_date",
+    )
+
+
+def _read_partial_date(text: str) -> PartialDate | None:
     parts = text.split("-")
+    # ASCII digits only: int() also reads "１２" and " 12", which no date is written with.
+    if not all(part.isascii() and part.isdigit() for part in parts):
+        return None
     try:
         if len(parts) == 1 and len(parts[0]) == 4:
             return PartialDate(datetime.date(int(parts[0]), 1, 1), Precision.YEAR)
@@ -148,7 +180,4 @@ def parse_partial_date(text: str) -> PartialDate:
             return PartialDate(datetime.date(*map(int, parts)), Precision.DAY)
     except ValueError:
         pass
-    raise ValidationError(
-        _("Enter a date as YYYY, YYYY-MM or YYYY-MM-DD (for example 2024, 2024-04 or 2024-04-17)."),
-        code="invalid_partial_date",
-    )
+    return None

@@ -8,10 +8,16 @@ joined by "; ", a nested object one column per field. Rows are streamed as they 
 read, the file starts with a byte-order mark so that Excel reads Korean text as
 UTF-8, and a cell that a spreadsheet would run as a formula is neutralised with a
 leading quote.
+
+A spreadsheet may split lines at another separator than the comma (a ";" locale, a
+tab), and then a formula sign after such a separator starts a cell of its own: a text
+cell holding one gets a leading quote, and a quote before that sign too.
 """
 
 import csv
 import datetime
+import re
+from decimal import Decimal
 
 from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.urls import reverse
@@ -19,16 +25,36 @@ from django.utils.translation import gettext_lazy as _
 
 from .tabular import Plan
 
-CHUNK_SIZE = 500
 BOM = "\ufeff"
-# What a spreadsheet may read as the start of a formula (OWASP's CSV injection list).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# What a spreadsheet may read as the start of a formula (OWASP's CSV injection list),
+# with the full-width and small forms of the signs, which some spreadsheets read alike.
+FORMULA_SIGNS = "=+-@\uff1d\uff0b\uff0d\uff20\ufe66\ufe62\ufe63\ufe6b"
+FORMULA_STARTS = (*FORMULA_SIGNS, "\t", "\r")
+# A separator a spreadsheet may split a cell at (a comma, a semicolon, a tab, a line
+# break), then a formula sign: split there, the rest would be a cell of its own.
+SPLIT_FORMULA = re.compile(f"([,;\\t\\r\\n] *)([{re.escape(FORMULA_SIGNS)}])")
+SEPARATOR = re.compile("[,;\t\r\n]")
+MAY_START_A_FORMULA = {*FORMULA_STARTS, " "}
+# A number as the serializers write one ("-1250.50"): a spreadsheet reads it as the
+# number, so it is kept as it is.
+PLAIN_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 
 
 def neutralise(value) -> str:
-    """The cell as text; one a spreadsheet would run as a formula gets a leading quote."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    """The cell as text; text a spreadsheet would run as a formula, at its start or after
+    a separator it may split the cell at, gets a leading quote, and a quote before each
+    formula sign after such a separator (``a;=1`` becomes ``'a;'=1``). Numbers are kept."""
+    if value is None:
+        return ""
+    text = value if isinstance(value, str) else str(value)
+    if text[:1] not in MAY_START_A_FORMULA and SEPARATOR.search(text) is None:
+        return text  # most cells: nothing a spreadsheet could split or run
+    if isinstance(value, int | float | Decimal) or PLAIN_NUMBER.fullmatch(text):
+        return text
+    split = SPLIT_FORMULA.sub(r"\1'\2", text)
+    if split != text or text.lstrip(" ").startswith(FORMULA_STARTS):
+        return "'" + split
+    return text
 
 
 class Echo:

@@ -244,7 +244,7 @@ def meeting_event(meeting, host: str, url: str) -> list[str]:
         "BEGIN:VEVENT",
         f"SUMMARY:{ical_text(meeting.name)}",
         f"DTSTART;VALUE=DATE:{ical_date(meeting.held_on)}",
-        f"DTEND;VALUE=DATE:{ical_date(meeting.held_on + datetime.timedelta(days=1))}",
+        f"DTEND;VALUE=DATE:{ical_date(day_after(meeting.held_on))}",
         f"DTSTAMP:{ical_utc(meeting.updated_at)}",
         f"UID:{ical_text(f'meeting-{meeting.slug}@{host}')}",
         f"CATEGORIES:{ical_text(display(meeting, 'kind'))}",
@@ -273,6 +273,11 @@ def ical_text(value: str) -> str:
         .replace("\n", "\\n")
         .replace("\r", "\\n")
     )
+
+
+def day_after(day: datetime.date) -> datetime.date:
+    """Where an all-day event ends; a date stored at the calendar's very end has no next."""
+    return day if day == datetime.date.max else day + datetime.timedelta(days=1)
 
 
 def ical_date(day: datetime.date) -> str:

@@ -20,6 +20,13 @@ from .registry import COLLECTIONS
 CONFIG = "english"
 # A hyphen or dash between two words (a leading "-" excludes a word in web search syntax).
 JOINING_DASH = re.compile(r"(?<=\w)[\u2010-\u2015\u2212-]+(?=\w)")
+# Dashes left once words are joined: a minus at the start of a word excludes that word
+# ("-expired"); any other dash is no operator, and a run of them ("- - - -") would make
+# PostgreSQL nest one NOT in another until "tsquery stack too small".
+DASH_RUN = r"[\u2010-\u2015\u2212-]+"
+DASHES = re.compile(rf"(?P<minus>(?:^|(?<=\s)){DASH_RUN}(?=\w))|{DASH_RUN}")
+# PostgreSQL is asked for at most this many words: a longer query ranks no better.
+MAX_QUERY_WORDS = 32
 MAX_PER_KIND = 20
 # Each collection's matches are counted up to this many; beyond, the page says "1,000+".
 SEARCH_COUNT_CAP = 1000
@@ -87,10 +94,19 @@ def condition(model, text, aliased_ids) -> Q:
     return matched
 
 
-def words(text) -> SearchQuery:
+def web_search_text(text: str) -> str:
+    """``text`` in web search syntax that PostgreSQL always reads: its words, quoted
+    phrases and "or" as typed, a minus only where it excludes the word after it, and at
+    most ``MAX_QUERY_WORDS`` words."""
     # "Korea-Belgium" would ask for the compound "korea-belgium", which a name written
     # "Korea–Belgium" (an en dash) does not hold: search its words instead.
-    return SearchQuery(JOINING_DASH.sub(" ", text), search_type="websearch", config=CONFIG)
+    text = JOINING_DASH.sub(" ", text)
+    text = DASHES.sub(lambda dash: "-" if dash["minus"] else " ", text)
+    return " ".join(text.split()[:MAX_QUERY_WORDS])
+
+
+def words(text) -> SearchQuery:
+    return SearchQuery(web_search_text(text), search_type="websearch", config=CONFIG)
 
 
 def best_first(records, text):

@@ -64,9 +64,11 @@ if PRODUCTION and not os.environ.get("DATABASE_URL"):
     raise ImproperlyConfigured("DATABASE_URL must be set when DEBUG is off (PostgreSQL).")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
-# HTTPS. Behind a proxy that ends TLS, set SECURE_PROXY_SSL_HEADER=1 so that its
-# X-Forwarded-Proto header says whether the request came in over HTTPS; the proxy must
-# set that header itself, overwriting any the client sent.
+# HTTPS. Behind a proxy that ends TLS, either let gunicorn trust the proxy's address
+# (FORWARDED_ALLOW_IPS, portal/gunicorn.conf.py), which then reports HTTPS to Django
+# itself, or set SECURE_PROXY_SSL_HEADER=1 so that Django reads X-Forwarded-Proto from
+# any client: only when nothing but the proxy can reach the web processes and the proxy
+# sets that header itself, overwriting any the client sent. Unset, Django trusts none.
 if env_bool("SECURE_PROXY_SSL_HEADER"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
@@ -77,6 +79,11 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", PRODUCTION)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", PRODUCTION)
+# The language chosen in the switcher: sent over HTTPS only, not on other sites'
+# requests, and out of reach of scripts (the portal's own read the page, not cookies).
+LANGUAGE_COOKIE_SECURE = env_bool("LANGUAGE_COOKIE_SECURE", PRODUCTION)
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -122,6 +129,8 @@ MIDDLEWARE = [
     # Outside WhiteNoise and the page cache, so static files and cached pages carry them too.
     "csp.middleware.CSPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Inside the header middleware, so a refused method's 405 carries the headers too.
+    "portal.methods.AllowedMethodsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Whole pages for anonymous visitors; needs no session, so it sits this far out.
     "initiatives.cache.AnonymousPageCacheMiddleware",

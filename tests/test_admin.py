@@ -205,8 +205,23 @@ def test_reviewers_can_publish_through_the_change_form(reviewer_client):
             "A date needs a precision, and a precision needs a date.",
         ),
         ({"citations-0-quote": ""}, "A citation needs a quote from its source."),
+        (
+            {"signed_on": "9999-12-01", "signed_on_precision": "month"},
+            "Enter a year between 1900 and 2100.",
+        ),
+        (
+            {"expires_on": "0001-01-01", "expires_on_precision": "year"},
+            "Enter a year between 1900 and 2100.",
+        ),
     ],
-    ids=["expiry-before-signing", "precision-mismatch", "date-without-precision", "no-quote"],
+    ids=[
+        "expiry-before-signing",
+        "precision-mismatch",
+        "date-without-precision",
+        "no-quote",
+        "year-9999",
+        "year-1",
+    ],
 )
 def test_invalid_agreements_are_refused_in_plain_words(editor_client, changes, message):
     response = editor_client.post(

@@ -1,9 +1,12 @@
 """Bad input never breaks a page: each parameter of each list, detail slugs, search."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
 from tests import factories as f
+from tests.site_walk import body
 
 pytestmark = pytest.mark.django_db
 
@@ -126,3 +129,135 @@ def test_search_never_gives_a_server_error(client, world, q):
 def test_too_long_search_says_so(client, world):
     response = client.get(reverse("initiatives:search"), {"q": "x" * 201})
     assert b"Search for at most 200 characters" in response.content
+
+
+# Dates at the ends of the calendar, and searches PostgreSQL could not read -----------
+
+DATED = {
+    "/agreements/": "date_to",
+    "/councils/": "date_to",
+    "/meetings/": "date_to",
+    "/programs/": "date_to",
+    "/sources/": "date_to",
+}
+FAR_DATES = ["9999-12", "9999", "9999-12-31", "0001-01", "1899-12-31", "2101", "2101-01-01"]
+YEAR_RANGE = "Enter a year between 1900 and 2100."
+
+
+def dated_endpoints():
+    """Every list, its CSV, its API and its feeds that take date_from and date_to."""
+    for path in DATED:
+        segment = path.strip("/")
+        yield path, 200
+        yield f"{path}?format=csv", 400
+        yield f"/api/{segment}/", 400
+    yield "/feeds/agreements/", 400
+    yield "/feeds/meetings/", 400
+    yield "/feeds/meetings.ics", 400
+
+
+@pytest.mark.parametrize("param", ["date_to", "date_from"])
+@pytest.mark.parametrize("value", FAR_DATES)
+def test_a_date_outside_1900_to_2100_is_reported_on_every_list_csv_api_and_feed(
+    client, world, param, value
+):
+    for url, status in dated_endpoints():
+        joiner = "&" if "?" in url else "?"
+        response = client.get(f"{url}{joiner}{param}={value}")
+        text = response.content.decode()
+        assert response.status_code == status, (url, value, response.status_code)
+        assert YEAR_RANGE in text, (url, value)
+
+
+def test_the_last_month_a_filter_accepts_ends_on_its_last_day(client, world):
+    response = client.get(reverse("initiatives:agreement-list"), {"date_to": "2100-12"})
+    assert response.status_code == 200
+    assert response.context["problems"] == []
+    assert len(response.context["object_list"]) == 2  # the framework and the one partner's
+
+
+PUNCTUATION_RUNS = [
+    "-" * 40,
+    "- " * 40,
+    "\u2014" * 40,
+    "-\u2013" * 20,
+    '"-' * 20,
+    "!-" * 20,
+    "-(" * 20,
+    "&|" * 20,
+    "-x " * 60,
+    "or " * 60,
+]
+
+
+@pytest.mark.parametrize("q", PUNCTUATION_RUNS, ids=range(len(PUNCTUATION_RUNS)))
+def test_a_search_of_punctuation_runs_is_a_page_on_search_and_every_list(client, world, q):
+    response = client.get(reverse("initiatives:search"), {"q": q[:200]})
+    assert response.status_code == 200
+    for route in LISTS:
+        assert client.get(reverse(f"initiatives:{route}-list"), {"q": q}).status_code == 200
+
+
+def test_a_run_of_dashes_before_a_word_still_finds_the_word_on_postgresql(client, world):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("other databases match the text as typed, dashes and all")
+    response = client.get(reverse("initiatives:search"), {"q": "-" * 40 + " Ministry"})
+    assert response.status_code == 200
+    assert "Ministry of SMEs and Startups" in response.content.decode()
+
+
+def test_a_search_the_database_refuses_says_so_instead_of_failing(client, world, monkeypatch):
+    from django.db import DatabaseError, connection
+
+    import initiatives.search
+    import initiatives.views.search
+
+    if connection.vendor == "postgresql":
+        # The query as it was written before it was normalised: PostgreSQL refuses it.
+        monkeypatch.setattr(initiatives.search, "web_search_text", lambda text: text)
+    else:
+
+        def refused(text):
+            raise DatabaseError("tsquery stack too small")
+
+        monkeypatch.setattr(initiatives.views.search, "search", refused)
+    response = client.get(reverse("initiatives:search"), {"q": "-" * 40})
+    assert response.status_code == 200
+    assert "This search could not be run" in response.content.decode()
+    # The request's transaction is still usable after the refused query.
+    assert client.get(reverse("initiatives:search"), {"q": "Ministry"}).status_code == 200
+
+
+def test_records_dated_at_the_end_of_the_calendar_still_show_everywhere(client, world):
+    """A date that reached the database without the forms' check (a raw update, an old
+    dump) is shown, never a server error."""
+    from initiatives.models import Agreement, Meeting
+
+    agreement, meeting = world["framework"], world["annual"]
+    Agreement.objects.filter(pk=agreement.pk).update(
+        signed_on=datetime.date(9999, 12, 1), signed_on_precision="month"
+    )
+    Meeting.objects.filter(pk=meeting.pk).update(
+        held_on=datetime.date(9999, 12, 31), held_on_precision="day"
+    )
+    urls = [
+        "/",
+        agreement.get_absolute_url(),
+        meeting.get_absolute_url(),
+        "/agreements/?sort=-signed_on",
+        "/agreements/?date_from=2100",
+        "/agreements/?format=csv",
+        "/meetings/?sort=-held_on&format=csv",
+        f"/api/agreements/{agreement.slug}/",
+        "/api/meetings/",
+        "/feeds/agreements/",
+        "/feeds/meetings/",
+        "/feeds/meetings.ics",
+        "/countries/kr/",
+    ]
+    for url in urls:
+        response = client.get(url)
+        body(response)
+        assert response.status_code == 200, url

@@ -2,6 +2,7 @@
 
 import csv
 import io
+from decimal import Decimal
 
 import pytest
 from django.http import StreamingHttpResponse
@@ -10,7 +11,7 @@ from rest_framework import serializers
 
 from initiatives import tabular
 from initiatives.api.serializers import CountrySerializer, PartialDateField
-from initiatives.exports import neutralise
+from initiatives.exports import FORMULA_STARTS, neutralise
 from initiatives.models import Country, Ministry, SupportCase
 from initiatives.registry import COLLECTIONS
 from tests import factories
@@ -104,10 +105,54 @@ def test_korean_text_of_the_portal_data_round_trips(client, portal_data):
         ("Plain name", "Plain name"),
         ("2024-04", "2024-04"),
         (None, ""),
+        # Full-width signs, which some spreadsheets read as the ASCII ones.
+        ("＝1+1", "'＝1+1"),
+        ("＋1", "'＋1"),
+        ("－1+2", "'－1+2"),
+        ("＠SUM(A1)", "'＠SUM(A1)"),
+        # A formula after a separator a spreadsheet may split the cell at.
+        (";=cmd|' /C calc'!A0", "';'=cmd|' /C calc'!A0"),
+        ("a,=1", "'a,'=1"),
+        ("a; -2+3", "'a; '-2+3"),
+        ("a\t@SUM(A1)", "'a\t'@SUM(A1)"),
+        ("first line\n=1+1", "'first line\n'=1+1"),
+        ("Seoul, Korea", "Seoul, Korea"),
+        ("Oh Young-joo; MSS", "Oh Young-joo; MSS"),
+        (" =1+1", "' =1+1"),
+        # Numbers stay numbers, negative ones too.
+        ("-1250.50", "-1250.50"),
+        (Decimal("-3.5"), "-3.5"),
+        (-7, "-7"),
+        (2500000, "2500000"),
     ],
 )
 def test_formula_cells_are_neutralised(value, cell):
     assert neutralise(value) == cell
+
+
+def test_no_separator_a_spreadsheet_may_split_at_leaves_a_formula_cell(client, db):
+    factories.MinistryFactory(slug="split", name="Ministry;=cmd|' /C calc'!A0", acronym="a,=1")
+    factories.MinistryFactory(slug="wide", name="＝1+1", acronym="Seoul, Korea", note="x\t@A1")
+    text = csv_body(client.get("/ministries/", {"format": "csv"}))
+    for separator in [",", ";", "\t"]:
+        # As a spreadsheet reads the file with that separator (a ";" locale, say).
+        for row in csv.reader(io.StringIO(text, newline=""), delimiter=separator):
+            for cell in row:
+                assert not cell.lstrip(' "').startswith(FORMULA_STARTS), (separator, cell)
+    rows = {row["slug"]: row for row in csv_rows(client, "/ministries/", {"format": "csv"})}
+    assert rows["split"]["name"] == "'Ministry;'=cmd|' /C calc'!A0"
+    assert rows["split"]["acronym"] == "'a,'=1"
+    assert rows["wide"]["name"] == "'＝1+1"
+    assert rows["wide"]["acronym"] == "Seoul, Korea"
+    assert rows["wide"]["note"] == "'x\t'@A1"
+
+
+def test_a_budget_keeps_its_number(client, db):
+    factories.ProgramFactory(
+        slug="funded", budget_amount=Decimal("-1250.50"), budget_currency="KRW"
+    )
+    rows = {row["slug"]: row for row in csv_rows(client, "/programs/", {"format": "csv"})}
+    assert rows["funded"]["budget_amount"] == "-1250.50"
 
 
 def test_formula_names_are_neutralised_in_the_file(client, db):

@@ -249,3 +249,47 @@ def test_a_browser_reports_no_policy_violation_on_pages_and_admin(live_server):
     # Swagger UI's page keeps a <style> block of its own: cosmetic, and not ours to change.
     assert [(url, text) for url, text in violations if "/api/docs/" not in url] == []
     assert [text for _url, text in violations if "script" in text] == []
+
+
+# Methods ------------------------------------------------------------------------------
+
+UNEXPECTED_METHODS = ["TRACE", "PUT", "PATCH", "DELETE", "CONNECT", "PROPFIND", "BREW"]
+
+
+def test_unexpected_methods_are_refused_with_a_405_on_every_kind_of_address(client, portal_data):
+    addresses = [
+        "/",
+        "/agreements/",
+        "/agreements/?format=csv",
+        "/agreements/korea-belgium-sme-startup-mou-2026/",
+        "/countries/kr/",
+        "/search/?q=korea",
+        "/feeds/agreements/",
+        "/feeds/meetings.ics",
+        "/sitemap.xml",
+        "/robots.txt",
+        "/api/",
+        "/api/agreements/",
+        "/api/schema/",
+        "/api/docs/",
+        "/healthz",
+        "/static/css/portal.css",
+        "/i18n/setlang/",
+        "/admin/login/",
+        "/no-such-page/",
+    ]
+    responses = {}
+    for url in addresses:
+        for method in UNEXPECTED_METHODS:
+            response = client.generic(method, url, HTTP_X_SECRET="echo-me")
+            assert response.status_code == 405, (method, url, response.status_code)
+            assert response.headers["Allow"] == "GET, HEAD, OPTIONS, POST", (method, url)
+            assert b"echo-me" not in response.content
+            responses[f"{method} {url}"] = response
+    assert_secure(responses)
+
+
+def test_the_api_docs_answer_options_without_a_server_error(client):
+    assert client.options("/api/docs/").status_code == 405
+    assert client.options("/api/schema/").status_code < 500
+    assert client.options("/api/agreements/").status_code == 200

@@ -109,6 +109,33 @@ def test_year_precision_date_must_fall_on_the_first_of_january(db):
         agreement.full_clean()
 
 
+@pytest.mark.parametrize("year", [1, 1899, 2101, 9999])
+def test_a_year_outside_1900_to_2100_is_refused_in_plain_words(db, year):
+    agreement = Agreement(
+        slug="a", name="A", signed_on=datetime.date(year, 12, 1), signed_on_precision="month"
+    )
+    with pytest.raises(ValidationError, match="Enter a year between 1900 and 2100"):
+        agreement.full_clean()
+
+
+def test_a_plain_date_outside_1900_to_2100_is_refused_too(db):
+    source = Source(slug="s", name="S", retrieved_on=datetime.date(9999, 12, 31))
+    with pytest.raises(ValidationError) as refused:
+        source.full_clean()
+    assert "Enter a year between 1900 and 2100." in refused.value.message_dict["retrieved_on"]
+
+
+@pytest.mark.parametrize("text", ["9999-12", "9999", "1899-12-31", "2101-01"])
+def test_filter_dates_outside_1900_to_2100_are_refused_in_plain_words(text):
+    with pytest.raises(ValidationError, match="Enter a year between 1900 and 2100"):
+        parse_partial_date(text)
+
+
+def test_the_end_of_december_9999_is_its_last_day():
+    december = PartialDate(datetime.date(9999, 12, 1), Precision.MONTH)
+    assert december.end == datetime.date(9999, 12, 31)
+
+
 # Constraints the database enforces
 
 

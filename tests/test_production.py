@@ -4,11 +4,15 @@ Settings are read once per process, so each production case runs Django in a
 subprocess with the environment a deployment would give it.
 """
 
+import http.client
 import json
 import os
 import secrets
+import signal
+import socket
 import subprocess
 import sys
+import time
 
 import pytest
 from django.conf import settings
@@ -189,3 +193,101 @@ def test_healthz_answers_503_when_postgresql_is_unreachable(tmp_path):
 
 def test_healthz_accepts_only_safe_methods(client):
     assert client.post("/healthz").status_code == 405
+
+
+def test_the_language_cookie_is_https_only_same_site_and_out_of_scripts_reach(tmp_path):
+    code = (
+        "import django; django.setup(); from django.test import Client; "
+        "r = Client().post('/i18n/setlang/', {'language': 'ko', 'next': '/'}, "
+        "HTTP_HOST='portal.example.org', HTTP_X_FORWARDED_PROTO='https'); "
+        "print(r.status_code); print(r.cookies['django_language'].OutputString())"
+    )
+    env = production_env(tmp_path, DJANGO_SETTINGS_MODULE="portal.settings")
+    result = run_python(code, env)
+    assert result.returncode == 0, result.stderr
+    status, cookie = result.stdout.splitlines()
+    assert status == "302"
+    attributes = {part.strip().split("=")[0].lower(): part.strip() for part in cookie.split(";")}
+    assert attributes["django_language"] == "django_language=ko"
+    assert "secure" in attributes and "httponly" in attributes
+    assert attributes["samesite"] == "SameSite=Lax"
+
+
+def test_django_trusts_no_forwarded_proto_header_unless_told_to(tmp_path):
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "from django.test import Client; print(s.SECURE_PROXY_SSL_HEADER); "
+        "r = Client().get('/robots.txt', HTTP_HOST='portal.example.org', "
+        "HTTP_X_FORWARDED_PROTO='https'); print(r.status_code)"
+    )
+    env = production_env(
+        tmp_path, DJANGO_SETTINGS_MODULE="portal.settings", SECURE_PROXY_SSL_HEADER=None
+    )
+    result = run_python(code, env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["None", "301"]
+
+
+# gunicorn, as README.md runs it ---------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def served_over(env: dict[str, str], requests: list[dict[str, str]]) -> list[int]:
+    """The statuses gunicorn, started with portal/gunicorn.conf.py, gives for GET
+    /robots.txt with each set of headers."""
+    port = free_port()
+    env = {**env, "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "1"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "portal.wsgi", "-c", "portal/gunicorn.conf.py"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        statuses = []
+        for headers in requests:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                    connection.request("GET", "/robots.txt", headers=headers)
+                    statuses.append(connection.getresponse().status)
+                    connection.close()
+                    break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.2)
+        return statuses
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=20)
+
+
+@pytest.mark.parametrize(
+    ("trusted", "expected"),
+    [("127.0.0.1", [200, 301, 301]), ("10.0.0.7", [301, 301, 301])],
+    ids=["from-the-trusted-proxy", "from-anyone-else"],
+)
+def test_gunicorn_believes_x_forwarded_proto_only_from_the_proxy_it_is_told_to_trust(
+    tmp_path, trusted, expected
+):
+    env = production_env(tmp_path, SECURE_PROXY_SSL_HEADER=None, FORWARDED_ALLOW_IPS=trusted)
+    host = {"Host": "portal.example.org"}
+    statuses = served_over(
+        env,
+        [
+            {**host, "X-Forwarded-Proto": "https"},
+            {**host},
+            # gunicorn's default would also believe these; the portal's config does not.
+            {**host, "X-Forwarded-Ssl": "on"},
+        ],
+    )
+    assert statuses == expected

@@ -19,6 +19,12 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script as a file: the portal's CSP
     # allows no inline script.
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    # No OPTIONS metadata (405): the page renders only through its template, which a
+    # metadata answer has none of.
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api:schema", metadata_class=None),
+        name="docs",
+    ),
     path("", include(router.urls)),
 ]

@@ -8,6 +8,7 @@ and feeds read linked records through ``Prefetch(..., queryset=published rows)``
 (``RecordQuerySet.linked``), so a draft never reaches a template or a serializer.
 """
 
+import datetime
 import functools
 import operator
 import re
@@ -23,7 +24,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from ..dates import validate_partial_date
+from ..dates import validate_partial_date, year_out_of_range
 
 # Text matching --------------------------------------------------------------------
 
@@ -314,7 +315,8 @@ class Country(DisplayNameMixin, models.Model):
 
 
 class PartialDatesValidated(models.Model):
-    """Plain-words errors when a partial date's value does not fit its precision."""
+    """Plain-words errors when a partial date's value does not fit its precision, or
+    any date (partial or not) names a year outside ``dates.MIN_YEAR``..``MAX_YEAR``."""
 
     class Meta:
         abstract = True
@@ -324,6 +326,13 @@ class PartialDatesValidated(models.Model):
         errors = {}
         for field in self.partial_date_field_names():
             errors.update(validate_partial_date(self, field))
+        for field in self._meta.concrete_fields:
+            if field.name in errors or isinstance(field, models.DateTimeField):
+                continue
+            value = getattr(self, field.attname)
+            dated = isinstance(field, models.DateField) and isinstance(value, datetime.date)
+            if dated and (problem := year_out_of_range(value)):
+                errors[field.name] = problem
         if errors:
             raise ValidationError(errors)
 

@@ -66,7 +66,8 @@ class AgreementDetailView(RecordDetailView):
             + [m.held for m in meetings]
             + [m.measured for m in metrics]
         )
-        quiet = last is not None and last.end + QUIET_AFTER < datetime.date.today()
+        # Subtracted from today, not added to a date that may lie at datetime's limit.
+        quiet = last is not None and last.end < datetime.date.today() - QUIET_AFTER
         context.update(
             councils=councils,
             meetings=meetings,
