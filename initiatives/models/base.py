@@ -144,6 +144,10 @@ class VisibleQuerySet(models.QuerySet):
     def published(self):
         return self.filter(visibility(self.model))
 
+    def hidden(self):
+        """The rows the public may not see: drafts, and links to them."""
+        return self.exclude(visibility(self.model))
+
     def linked(self, relation: str, *, select=(), then=None):
         """``relation`` prefetched through its public rows only: a draft at the other
         end reads as absent (a foreign key as None, a list without it).
@@ -392,7 +396,13 @@ class Record(DisplayNameMixin, PartialDatesValidated):
         # Reviewers hold "publish_<model>"; editors only add and change drafts.
         default_permissions = ("add", "change", "delete", "view", "publish")
         # Lists sort by name; indexes for each collection's filters are in its own Meta.
-        indexes = [models.Index(fields=["name"], name="%(app_label)s_%(class)s_name")]
+        # Drafts are few: a partial index finds them at once (counting what they hide).
+        indexes = [
+            models.Index(fields=["name"], name="%(app_label)s_%(class)s_name"),
+            models.Index(
+                fields=["id"], condition=Q(is_published=False), name="%(app_label)s_%(class)s_draft"
+            ),
+        ]
 
     def __str__(self):
         return self.name
