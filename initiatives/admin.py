@@ -11,18 +11,25 @@
   agreement cascades with the agreement at the database level; the admin refuses).
   A record's own citations and aliases go with it: they describe nothing else, and
   their history keeps a copy. Sources they quote are protected.
+- No lost updates: a change form carries the version of the record it was opened at;
+  saving it after someone else saved the record is refused with a message naming the
+  fields that differ and what they now read, the editor's own input kept in the form.
+  A duplicate row (the same alias twice, or added by two editors at once) is a form
+  error, never a server error.
 """
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import NestedObjects
 from django.contrib.auth import get_permission_codename
-from django.core.exceptions import ValidationError
-from django.db import router
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import IntegrityError, router, transaction
 from django.db.models import CheckConstraint, Count, Q, TextField, UniqueConstraint
-from django.forms.models import InlineForeignKeyField
+from django.forms.models import BaseInlineFormSet, InlineForeignKeyField
+from django.http import HttpResponseRedirect
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.formats import localize
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -81,11 +88,45 @@ class InlineForm(forms.ModelForm):
             try:
                 constraint.validate(type(self.instance), self.instance, exclude=exclude)
             except ValidationError as error:
-                plain = next(
-                    (m for n, m in CONSTRAINT_MESSAGES.items() if constraint.name.startswith(n)),
-                    None,
-                )
-                self.add_error(None, plain or error)
+                self.add_error(None, plain_constraint_message(constraint) or error)
+
+
+def plain_constraint_message(constraint):
+    return next((m for n, m in CONSTRAINT_MESSAGES.items() if constraint.name.startswith(n)), None)
+
+
+class UniqueRowsFormSet(BaseInlineFormSet):
+    """Refuses two rows of one form that a conditional unique constraint forbids (the same
+    alias twice): Django's own formset check covers only unconditional ones, and the
+    database would refuse the second row with a server error."""
+
+    def clean(self):
+        super().clean()
+        model = self.model
+        unconditional = {constraint.name for constraint in model._meta.total_unique_constraints}
+        for constraint in model._meta.constraints:
+            if (
+                not isinstance(constraint, UniqueConstraint)
+                or constraint.name in unconditional
+                or self.fk.name not in constraint.fields
+            ):
+                continue
+            others = [name for name in constraint.fields if name != self.fk.name]
+            seen = set()
+            for form in self.forms:
+                data = getattr(form, "cleaned_data", None)
+                if not data or self._should_delete_form(form):
+                    continue
+                key = tuple(data.get(name) for name in others)
+                if any(value in (None, "") for value in key):
+                    continue  # the condition (a link that is set) does not hold
+                if key in seen:
+                    form.add_error(
+                        None,
+                        plain_constraint_message(constraint)
+                        or _("This row repeats another one in the form."),
+                    )
+                seen.add(key)
 
 
 class CitationForm(InlineForm):
@@ -99,6 +140,7 @@ class CitationForm(InlineForm):
 
 
 class CitationInline(admin.TabularInline):
+    formset = UniqueRowsFormSet
     model = models.Citation
     form = CitationForm
     fields = ("source", "quote", "supports")
@@ -110,6 +152,7 @@ class CitationInline(admin.TabularInline):
 
 
 class AliasInline(admin.TabularInline):
+    formset = UniqueRowsFormSet
     model = models.Alias
     form = InlineForm
     fields = (
@@ -140,6 +183,7 @@ def attached_inlines(fk_name: str) -> list[type]:
 
 
 class AgreementPartyInline(admin.TabularInline):
+    formset = UniqueRowsFormSet
     model = models.AgreementParty
     form = InlineForm
     fields = ("ministry", "signatory", "signatory_title", "order")
@@ -149,6 +193,7 @@ class AgreementPartyInline(admin.TabularInline):
 
 
 class AgreementRelationInline(admin.TabularInline):
+    formset = UniqueRowsFormSet
     model = models.AgreementRelation
     form = InlineForm
     fk_name = "from_agreement"
@@ -160,6 +205,7 @@ class AgreementRelationInline(admin.TabularInline):
 
 
 class CouncilMemberInline(admin.TabularInline):
+    formset = UniqueRowsFormSet
     model = models.Council.members.through
     autocomplete_fields = ("organization",)
     extra = 0
@@ -168,6 +214,7 @@ class CouncilMemberInline(admin.TabularInline):
 
 
 class MeetingParticipantInline(admin.TabularInline):
+    formset = UniqueRowsFormSet
     model = models.MeetingParticipant
     form = InlineForm
     fields = ("person", "organization", "ministry", "role", "attendance", "order")
@@ -176,6 +223,7 @@ class MeetingParticipantInline(admin.TabularInline):
 
 
 class SupportActionInline(admin.TabularInline):
+    formset = UniqueRowsFormSet
     model = models.SupportAction
     form = InlineForm
     fields = ("order", "organization", "actor", "action")
@@ -185,6 +233,7 @@ class SupportActionInline(admin.TabularInline):
 
 
 class PostInline(admin.TabularInline):
+    formset = UniqueRowsFormSet
     model = models.Post
     form = InlineForm
     fields = (
@@ -203,6 +252,113 @@ class PostInline(admin.TabularInline):
 
 
 # Records ----------------------------------------------------------------------------
+
+
+def shown_value(record, name: str) -> str:
+    """A field's saved value as an editor reads it in a message."""
+    field = record._meta.get_field(name)
+    if field.many_to_many:
+        return ", ".join(str(related) for related in getattr(record, name).all()) or "—"
+    value = getattr(record, f"get_{name}_display")() if field.choices else getattr(record, name)
+    if value in (None, ""):
+        return "—"
+    return str(localize(value))
+
+
+def comparable(value):
+    """A form's cleaned value and a saved one, made comparable (links by key, lists as sets)."""
+    if hasattr(value, "all") and hasattr(value, "model"):  # a queryset or a related manager
+        return {obj.pk for obj in value.all()}
+    if isinstance(value, list | tuple | set):
+        return {getattr(obj, "pk", obj) for obj in value}
+    if hasattr(value, "_meta"):
+        return value.pk
+    return "" if value is None else value
+
+
+class RecordForm(forms.ModelForm):
+    """A record's change form, carrying the version it was opened at.
+
+    On saving, the record's row is read again under a lock (the admin wraps the whole
+    save in a transaction); if someone else saved it meanwhile, the form is refused
+    with the fields that now differ and what they read. The hidden version is then
+    moved on, so saving again deliberately keeps the editor's values.
+    """
+
+    opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            # The saved row's version, not the instance's: a version restored from
+            # history carries the version it had then.
+            self.fields["opened_version"].initial = self.saved_version()
+
+    def saved_version(self):
+        rows = type(self.instance)._base_manager.filter(pk=self.instance.pk)
+        return rows.values_list("version", flat=True).first()
+
+    def clean(self):
+        cleaned = super().clean()
+        opened = cleaned.get("opened_version")
+        if not self.instance.pk or opened is None:
+            return cleaned
+        model = type(self.instance)
+        saved = model._base_manager.select_for_update().filter(pk=self.instance.pk).first()
+        if saved is None or saved.version == opened:
+            return cleaned
+        self.refuse_stale_save(saved)
+        return cleaned
+
+    def refuse_stale_save(self, saved):
+        differing = []
+        for name in self.changed_data_names(saved):
+            field = self.fields[name]
+            differing.append(str(field.label or name))
+            self.add_error(
+                name,
+                _("Saved meanwhile by someone else as: %(value)s")
+                % {"value": shown_value(saved, name)},
+            )
+        # Who saved this version; a version raised by a change to the record's own rows
+        # (a citation saved elsewhere) has no history row of the record's.
+        last = saved.history.filter(version=saved.version).select_related("history_user").first()
+        who = getattr(getattr(last, "history_user", None), "username", None) or _("someone else")
+        if differing:
+            detail = _("These fields now differ from what you entered: %(fields)s.") % {
+                "fields": ", ".join(differing)
+            }
+        else:
+            detail = _("Its fields match yours; its other rows (such as citations) may differ.")
+        self.add_error(
+            None,
+            _(
+                "%(who)s saved this record after you opened it (it is now at version "
+                "%(version)s), so your changes were not saved. %(detail)s Each of those fields "
+                "shows the saved value above yours. Save again to keep your "
+                "version, or reload the page to start from the saved one."
+            )
+            % {"who": who, "version": saved.version, "detail": detail},
+        )
+        # Saving again, after reading the differences, is a deliberate choice.
+        self.data = self.data.copy()
+        self.data[self.add_prefix("opened_version")] = str(saved.version)
+
+    def changed_data_names(self, saved) -> list[str]:
+        names = []
+        for name in self.fields:
+            if name == "opened_version" or name not in self.cleaned_data:
+                continue
+            try:
+                model_field = saved._meta.get_field(name)
+            except FieldDoesNotExist:  # a form-only field
+                continue
+            if not model_field.concrete:
+                continue
+            current = getattr(saved, name)
+            if comparable(current) != comparable(self.cleaned_data[name]):
+                names.append(name)
+        return names
 
 
 class KeepsCitedRecords:
@@ -259,8 +415,44 @@ class RecordAdmin(KeepsCitedRecords, SimpleHistoryAdmin):
     readonly_fields = ("published_at", "updated_at")
     actions = ("publish", "unpublish")
     history_list_display = ("is_published",)
+    form = RecordForm
     # The target FK on Citation / Alias; set per admin below.
     target_name = ""
+
+    # No lost updates ---------------------------------------------------------------
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if "opened_version" in admin.utils.flatten_fieldsets(fieldsets):
+            return fieldsets
+        (name, options), *rest = fieldsets
+        return [(name, {**options, "fields": (*options["fields"], "opened_version")}), *rest]
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # Restoring is a save like any other: checked and written in one transaction.
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except (IntegrityError, models.RecordChanged):
+            # Another editor's save landed between this form's checks and its write
+            # (a row added twice at once). All of this save was rolled back; checking
+            # the same input again now meets their row and says so in the form.
+            pass
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except (IntegrityError, models.RecordChanged):
+            self.message_user(
+                request,
+                _(
+                    "Your changes could not be saved: someone else was saving the same record. "
+                    "Please make them again."
+                ),
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(request.get_full_path())
 
     def get_inlines(self, request, obj):
         if not self.target_name:
@@ -291,6 +483,8 @@ class RecordAdmin(KeepsCitedRecords, SimpleHistoryAdmin):
             current = type(obj).objects.filter(pk=obj.pk).values(*PUBLICATION_FIELDS).first()
             for field, value in (current or {}).items():
                 setattr(obj, field, value)
+        if change:
+            obj.expect_version(form.cleaned_data.get("opened_version"))
         super().save_model(request, obj, form, change)
 
     @admin.action(description=_("Publish the selected records"), permissions=["publish"])

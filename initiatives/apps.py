@@ -7,6 +7,7 @@ class InitiativesConfig(AppConfig):
     verbose_name = _("SME globalization initiatives")
 
     def ready(self):
-        from . import cache
+        from . import cache, versions
 
         cache.connect_signals()
+        versions.connect_signals()

@@ -9,6 +9,8 @@ One module, configured by environment variables:
   (``db.sqlite3``) when unset, which production refuses.
 - ``REDIS_URL``, ``CACHE_KEY_PREFIX``: the shared cache.
 - ``STATIC_ROOT``: where ``collectstatic`` writes (``staticfiles/`` by default).
+- ``TRUSTED_PROXY_COUNT``: how many proxies in front of the portal append to
+  ``X-Forwarded-For`` (0 by default: the header is ignored).
 - HTTPS and the rest of production: see README.md, "Production".
 
 Nothing here knows whether tests are running: the suite runs this configuration,
@@ -105,7 +107,8 @@ CONTENT_SECURITY_POLICY = {
 }
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, with the two-factor admin site (portal/admin_site.py).
+    "portal.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -121,6 +124,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "initiatives",
 ]
 
@@ -139,6 +144,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks a session verified by an authenticator; the admin admits no other.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into a plain 429 page.
@@ -209,7 +216,18 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-# Axes reads REMOTE_ADDR; behind a load balancer, set AXES_CLIENT_IP_CALLABLE to trust its header.
+# The address axes counts by: REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT proxies that each
+# append to X-Forwarded-For, the entry that many places from the right (portal/client_ip.py).
+# Entries a client writes itself sit further left and are never read.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT is a number of proxies: 0 or more.")
+AXES_CLIENT_IP_CALLABLE = "portal.client_ip.client_ip"
+
+# Two-factor login to the admin (django-otp): the name authenticator apps show, and a
+# wait that doubles after each wrong code (1 s, 2 s, 4 s ...), per device.
+OTP_TOTP_ISSUER = "SME Globalization Initiatives Portal"
+OTP_TOTP_THROTTLE_FACTOR = 1
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("ko", "한국어")]

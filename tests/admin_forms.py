@@ -76,3 +76,13 @@ def form_data(client, url: str, **changes) -> dict:
     data = {name: values for name, values in parser.data.items() if values}
     data.update({name: value for name, value in changes.items()})
     return data
+
+
+def form_data_from(response, **changes) -> dict:
+    """The values a browser would submit from the admin form in ``response`` (a form shown
+    again with errors), with changes applied."""
+    parser = _FormFields()
+    parser.feed(response.content.decode())
+    data = {name: values for name, values in parser.data.items() if values}
+    data.update({name: value for name, value in changes.items()})
+    return data

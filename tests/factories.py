@@ -461,6 +461,35 @@ class AccountFactory(DjangoModelFactory):
         return model_class._default_manager.get(username=username)
 
 
+def authenticator(user):
+    """The account's authenticator (TOTP device): the one its command made, or a new one."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from initiatives.management.authenticators import enrol
+
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first() or enrol(user)
+
+
+def current_code(device) -> str:
+    """The code an authenticator app shows now for ``device``, as the account holder types it."""
+    from django_otp.oath import TOTP
+
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return str(totp.token()).zfill(device.digits)
+
+
+def log_in_verified(client, user):
+    """``client`` logged in as ``user`` and verified by the account's authenticator, as after
+    the admin's two-factor login (force_login alone leaves the admin closed)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = authenticator(user).persistent_id
+    session.save()
+    return client
+
+
 # Worlds -----------------------------------------------------------------------------
 
 

@@ -28,16 +28,12 @@ PORTAL_MODELS = [m for m in admin.site._registry if m._meta.app_label == "initia
 
 @pytest.fixture
 def editor_client():
-    client = Client()
-    client.force_login(f.AccountFactory(role="editor"))
-    return client
+    return f.log_in_verified(Client(), f.AccountFactory(role="editor"))
 
 
 @pytest.fixture
 def reviewer_client():
-    client = Client()
-    client.force_login(f.AccountFactory(role="reviewer"))
-    return client
+    return f.log_in_verified(Client(), f.AccountFactory(role="reviewer"))
 
 
 def test_every_portal_model_has_a_real_admin():
@@ -421,8 +417,7 @@ def test_anonymous_visitors_cannot_publish_or_delete():
 
 
 def test_admin_forms_refuse_a_post_without_its_csrf_token():
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(f.AccountFactory(role="editor"))
+    client = f.log_in_verified(Client(enforce_csrf_checks=True), f.AccountFactory(role="editor"))
 
     response = client.post(admin_url(models.Agreement, "add"), {"name": "Forged", "slug": "forged"})
 
@@ -455,9 +450,17 @@ def test_a_correct_login_gets_in_before_the_limit():
     client = Client()
     login = reverse("admin:login")
 
+    ann = get_user_model().objects.get(username="ann")
+
     client.post(login, {"username": "ann", "password": "guess"})
     response = client.post(
-        login, {"username": "ann", "password": f.STRONG_PASSWORD, "next": "/admin/"}
+        login,
+        {
+            "username": "ann",
+            "password": f.STRONG_PASSWORD,
+            "otp_token": f.current_code(f.authenticator(ann)),
+            "next": "/admin/",
+        },
     )
 
     assert response.status_code == 302

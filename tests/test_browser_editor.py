@@ -60,11 +60,14 @@ def visitor(browser, base_url):
     return page
 
 
-def log_in(browser, base_url, username):
+def log_in(browser, base_url, account):
+    """The admin's two-factor login: password, and the code the account's authenticator
+    app would show now (computed from the device's key)."""
     page = visitor(browser, base_url)
     page.goto("/admin/login/?next=/admin/")
-    page.fill("#id_username", username)
+    page.fill("#id_username", account.username)
     page.fill("#id_password", f.STRONG_PASSWORD)
+    page.fill("#id_otp_token", f.current_code(f.authenticator(account)))
     page.click("input[type=submit]")
     page.wait_for_url("**/admin/")
     return page
@@ -88,7 +91,7 @@ def test_an_mou_added_by_an_editor_goes_public_only_when_a_reviewer_publishes(br
     reviewer = f.AccountFactory(role="reviewer", username="ryu-reviewer")
 
     # An editor adds the MOU, its two parties, a signatory and a citation in one form.
-    page = log_in(browser, live_server.url, editor.username)
+    page = log_in(browser, live_server.url, editor)
     page.goto("/admin/initiatives/agreement/add/")
     page.locator("#id_name").press_sequentially(MOU_NAME)
     assert page.input_value("#id_slug") == "mou-on-startup-cooperation-between-korea-and-belgium"
@@ -121,7 +124,7 @@ def test_an_mou_added_by_an_editor_goes_public_only_when_a_reviewer_publishes(br
     assert MOU_NAME not in anonymous.content()
 
     # A reviewer publishes it with the admin action.
-    page = log_in(browser, live_server.url, reviewer.username)
+    page = log_in(browser, live_server.url, reviewer)
     page.goto("/admin/initiatives/agreement/")
     page.locator(f"input[name=_selected_action][value='{mou.pk}']").check()
     page.select_option("select[name=action]", "publish")

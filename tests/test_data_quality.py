@@ -73,8 +73,7 @@ def test_saving_a_record_takes_it_off_the_stale_list():
 
 def test_staff_see_the_data_quality_page_with_links_to_fix_records():
     lonely = f.AgreementFactory(draft=True, name="MOU with no parties")
-    client = Client()
-    client.force_login(f.AccountFactory(role="editor"))
+    client = f.log_in_verified(Client(), f.AccountFactory(role="editor"))
 
     response = client.get(reverse("admin-data-quality"))
 
@@ -85,8 +84,7 @@ def test_staff_see_the_data_quality_page_with_links_to_fix_records():
 
 
 def test_the_admin_index_links_to_the_data_quality_page():
-    client = Client()
-    client.force_login(f.AccountFactory(role="editor"))
+    client = f.log_in_verified(Client(), f.AccountFactory(role="editor"))
 
     assert reverse("admin-data-quality") in client.get("/admin/").content.decode()
 

@@ -13,6 +13,7 @@ import xml.etree.ElementTree as ElementTree
 import pytest
 from django.apps import apps
 from django.db import IntegrityError, models, transaction
+from django.test import Client
 
 from initiatives.models import Agreement, Ministry
 from tests import factories
@@ -165,7 +166,8 @@ def test_csv_export_neutralises_formulas_and_keeps_the_text(client, hostile_worl
     assert "'" + formula in names
 
 
-def test_admin_change_list_shows_markup_as_text(admin_client, hostile_world):
+def test_admin_change_list_shows_markup_as_text(admin_user, hostile_world):
+    admin_client = factories.log_in_verified(Client(), admin_user)
     response = admin_client.get("/admin/initiatives/agreement/")
     body = response.content.decode()
     assert response.status_code == 200

@@ -9,6 +9,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 import initiatives.views
+from tests.factories import authenticator, current_code, log_in_verified
 from tests.site_walk import walk
 
 
@@ -72,9 +73,7 @@ def assert_secure(responses: dict) -> None:
 @pytest.fixture
 def staff_client(db):
     user = get_user_model().objects.create_superuser("root", "root@example.org", "x" * 20)
-    client = Client()
-    client.force_login(user)
-    return client
+    return log_in_verified(Client(), user)
 
 
 def test_every_public_page_feed_export_and_api_response_carries_the_headers(client, portal_data):
@@ -213,7 +212,8 @@ def test_a_browser_reports_no_policy_violation_on_pages_and_admin(live_server):
     from tests.factories import portal_world
 
     world = portal_world(size=2)
-    get_user_model().objects.create_superuser("root", "root@example.org", "x" * 20)
+    root = get_user_model().objects.create_superuser("root", "root@example.org", "x" * 20)
+    device = authenticator(root)
     public = ["/", "/agreements/?country=be", world["agreements"][0].get_absolute_url()]
     admin = [
         reverse("admin:initiatives_agreement_changelist"),
@@ -236,6 +236,7 @@ def test_a_browser_reports_no_policy_violation_on_pages_and_admin(live_server):
         page.goto(live_server.url + reverse("admin:login"))
         page.fill("#id_username", "root")
         page.fill("#id_password", "x" * 20)
+        page.fill("#id_otp_token", current_code(device))
         page.click("input[type=submit]")
         page.wait_for_url(live_server.url + reverse("admin:index"))
         for url in admin:

@@ -325,8 +325,7 @@ def test_related_agreements_read_as_korean_sentences():
 
 @pytest.mark.django_db
 def test_the_admin_and_its_own_pages_are_in_korean(admin_user):
-    client = korean_client()
-    client.force_login(admin_user)
+    client = f.log_in_verified(korean_client(), admin_user)
     index = client.get(reverse("admin:index"))
     assert '<html lang="ko"' in index.content.decode()
     assert {"편집 점검", "데이터 품질"} <= texts(index)

@@ -170,11 +170,16 @@ def test_command_explains_a_missing_group():
 
 
 def test_an_account_made_by_the_command_can_log_in_to_the_admin(client):
-    create(env_password=f.STRONG_PASSWORD)
+    alice = create(env_password=f.STRONG_PASSWORD)
 
     response = client.post(
         "/admin/login/?next=/admin/",
-        {"username": "alice", "password": f.STRONG_PASSWORD, "next": "/admin/"},
+        {
+            "username": "alice",
+            "password": f.STRONG_PASSWORD,
+            "otp_token": f.current_code(f.authenticator(alice)),
+            "next": "/admin/",
+        },
     )
 
     assert response.status_code == 302

@@ -15,7 +15,7 @@ import re
 
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, router, transaction
 from django.db.models import F, Q
 from django.db.models.lookups import IContains
 from django.urls import get_script_prefix, get_urlconf, reverse
@@ -384,6 +384,9 @@ class Record(DisplayNameMixin, PartialDatesValidated):
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("last changed"), default=timezone.now, editable=False)
+    # Raised by every save (and by a change to the record's inline rows), so that an
+    # editor who opened version 3 cannot save over version 4 unseen (optimistic locking).
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     # The search document is derived from the record's own fields; history keeps those.
     history = HistoricalRecords(inherit=True, excluded_fields=["search_document"])
@@ -411,7 +414,29 @@ class Record(DisplayNameMixin, PartialDatesValidated):
         self.updated_at = timezone.now()
         if self.is_published and self.published_at is None:
             self.published_at = self.updated_at
-        super().save(*args, **kwargs)
+        expected = self.__dict__.pop("_expected_version", None)
+        if self._state.adding or self.pk is None:
+            super().save(*args, **kwargs)
+            return
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        with transaction.atomic(using=using):
+            # The row stays locked (PostgreSQL) until the surrounding transaction ends,
+            # so no other save can slip in between this check and the write.
+            current = (
+                type(self)
+                ._base_manager.using(using)
+                .select_for_update()
+                .filter(pk=self.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
+            if expected is not None and current is not None and current != expected:
+                raise RecordChanged(self, saved_version=current, expected_version=expected)
+            self.version = (current or 0) + 1
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "version", "updated_at"}
+            super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         before, after = detail_url_parts(self.route_name, get_script_prefix(), get_urlconf())
@@ -420,8 +445,33 @@ class Record(DisplayNameMixin, PartialDatesValidated):
     def natural_key(self):
         return (self.slug,)
 
+    def expect_version(self, version: int | None) -> None:
+        """Make the next save refuse (RecordChanged) unless the saved row is at ``version``:
+        the version an editor's form was opened at."""
+        self._expected_version = version
+
     # e.g. "support-case"; URL names and templates are derived from it.
     route_name = ""
+
+
+class RecordChanged(Exception):
+    """A save refused because someone else saved the record since it was read."""
+
+    def __init__(self, record, *, saved_version: int, expected_version: int):
+        super().__init__(
+            f"{type(record).__name__} {record.pk} is at version {saved_version}, "
+            f"not {expected_version}"
+        )
+        self.record = record
+        self.saved_version = saved_version
+        self.expected_version = expected_version
+
+
+def bump_version(model, pk) -> None:
+    """Count a change to one of a record's own rows (a citation, a party) as a change to
+    the record, so an editor holding an older form of it is told."""
+    if pk is not None:
+        model._base_manager.filter(pk=pk).update(version=F("version") + 1)
 
 
 class Searchable(Record):

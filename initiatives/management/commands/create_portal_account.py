@@ -4,6 +4,11 @@ The password comes from the PORTAL_ACCOUNT_PASSWORD environment variable or, at 
 terminal, from a prompt asked twice. There is no default password, and Django's
 password validators (settings.AUTH_PASSWORD_VALIDATORS) refuse weak ones.
 
+The admin also asks for a code from an authenticator app: the command gives the account
+its authenticator (TOTP) and prints the otpauth:// address and key to add it to the app.
+Hand them to the account holder as you would the password. ``enrol_authenticator``
+does the same for an account that exists already.
+
     manage.py create_portal_account alice alice@example.org --role editor
     PORTAL_ACCOUNT_PASSWORD=... manage.py create_portal_account bob bob@example.org --role reviewer
 """
@@ -19,6 +24,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_email
 from django.db import transaction
+
+from ..authenticators import enrol, enrolment_instructions
 
 PASSWORD_VARIABLE = "PORTAL_ACCOUNT_PASSWORD"
 # The groups are created by migration initiatives.0002_editor_roles.
@@ -65,7 +72,9 @@ class Command(BaseCommand):
         with transaction.atomic():
             user.save()
             user.groups.add(group)
+            device = enrol(user)
         self.stdout.write(self.style.SUCCESS(f"Created {role} account {username!r}."))
+        self.stdout.write(enrolment_instructions(device))
 
     def read_password(self) -> str:
         password = os.environ.get(PASSWORD_VARIABLE)
