@@ -83,8 +83,7 @@ def test_the_breaker_leaves_redis_alone_then_tries_again(settings, hung_redis, m
 def test_an_editor_saves_while_redis_is_down(settings, stopped_redis):
     use_redis_at(settings, stopped_redis)
     ministry = f.MinistryFactory(slug="mss", name="Ministry of SMEs and Startups")
-    client = Client()
-    client.force_login(f.AccountFactory(role="editor"))
+    client = f.log_in_verified(Client(), f.AccountFactory(role="editor"))
     url = admin_url(ministry, "change")
     data = form_data(client, url, name="Ministry of SMEs and Startups (renamed)")
     response = client.post(url, data)
