@@ -249,6 +249,7 @@ def run(database_url: str, redis_url: str) -> int:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     static_root = tempfile.mkdtemp(prefix="faults-static-")
+    server_log = open(Path(static_root) / "gunicorn.log", "w")  # noqa: SIM115 (the server's)
     env = {
         **os.environ,
         "DEBUG": "0",
@@ -262,6 +263,9 @@ def run(database_url: str, redis_url: str) -> int:
         "REDIS_URL": urlunsplit(redis._replace(netloc=f"127.0.0.1:{redis_proxy.port}")),
         "CACHE_KEY_PREFIX": f"faults-{os.getpid()}",
         "HEALTH_TIMEOUT": "1.5",
+        # No recycling of workers after so many requests during the run: the faults
+        # are the ones injected (a worker is killed on purpose, below).
+        "GUNICORN_MAX_REQUESTS": "0",
     }
     direct = {**env, "DATABASE_URL": database_url, "REDIS_URL": redis_url}
     fresh_database(database_url)
@@ -285,7 +289,7 @@ def run(database_url: str, redis_url: str) -> int:
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=server_log,
     )
     phases: list[Phase] = []
     try:
@@ -361,6 +365,8 @@ def run(database_url: str, redis_url: str) -> int:
     failed = False
     for phase in phases:
         print(phase.line())
+        if any(a.status == 0 for a in phase.answers):
+            phase.problems.append("a request got no answer (refused or cut)")
         if any(a.status >= 500 and a.status != 503 for a in phase.answers):
             phase.problems.append("a server error other than 503")
         if phase.name != "normal" and phase.recovery is None:
@@ -368,6 +374,10 @@ def run(database_url: str, redis_url: str) -> int:
         for problem in phase.problems:
             failed = True
             print(f"  FAULT NOT HANDLED ({phase.name}): {problem}")
+    if failed:
+        print("gunicorn's log, last lines:")
+        lines = Path(server_log.name).read_text(errors="replace").splitlines()
+        print("\n".join(lines[-40:]))
     print("fault injection: " + ("FAILED" if failed else "every fault handled"))
     return 1 if failed else 0
 
