@@ -199,11 +199,22 @@ def canonical_query(request) -> list[tuple[str, list[str]]]:
     return sorted((name, sorted(values)) for name, values in request.GET.lists() if name in known)
 
 
+@functools.lru_cache(maxsize=4096)
+def route_of(path: str) -> tuple[str, str, str] | None:
+    """(namespace, URL name, view name) of ``path``, or None: resolved once per address
+    for the page cache, which runs before Django resolves the request itself."""
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return None
+    return match.namespace, match.url_name, match.view_name
+
+
 def reads_filters_only(request) -> bool:
     """Whether the page reads no parameters but the lists' filters and pages (the API's
     documentation reads its own)."""
-    match = getattr(request, "resolver_match", None) or resolve(request.path_info)
-    return match.view_name not in OWN_PARAMETERS
+    route = route_of(request.path_info)
+    return route is not None and route[2] not in OWN_PARAMETERS
 
 
 def page_key(request) -> str:
@@ -266,11 +277,8 @@ def may_store(request, response) -> bool:
 
 def cached_path(request) -> bool:
     """Public pages, exports, feeds and the API; never the admin or the health probe."""
-    try:
-        match = resolve(request.path_info)
-    except Resolver404:
-        return False
-    return match.namespace in CACHED_NAMESPACES or match.url_name in CACHED_ROUTES
+    route = route_of(request.path_info)
+    return route is not None and (route[0] in CACHED_NAMESPACES or route[1] in CACHED_ROUTES)
 
 
 # The URL namespaces and routes whose answers the page cache keeps.
