@@ -9,6 +9,8 @@ worked out from context rather than stated.
 import calendar
 import datetime
 import functools
+import re
+import unicodedata
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -153,31 +155,90 @@ class PartialDateAccessor:
 
 
 def parse_partial_date(text: str) -> PartialDate:
-    """Read ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` of a year from MIN_YEAR to MAX_YEAR;
-    raise ValidationError otherwise."""
-    date = _read_partial_date((text or "").strip())
+    """Read a date as people write it, at the precision its words give: ``2026``,
+    ``2026-03``, ``2026.03``, ``2026/3``, ``March 2026``, ``2026년 3월``, ``2026-03-15``,
+    ``2024.1.5``, ``2024. 1. 5.``, ``15 March 2026``, ``March 15, 2026`` or
+    ``2026년 3월 15일``. Full-width digits and punctuation read as their ASCII forms.
+    A year must fall in MIN_YEAR..MAX_YEAR; anything else raises ValidationError."""
+    date = read_partial_date(text)
     if date is not None and (problem := year_out_of_range(date.value)):
         raise ValidationError(problem, code="year_out_of_range")
     if date is not None:
         return date
     raise ValidationError(
-        _("Enter a date as YYYY, YYYY-MM or YYYY-MM-DD (for example 2024, 2024-04 or 2024-04-17)."),
+        _(
+            "Enter a date as YYYY, YYYY-MM or YYYY-MM-DD (for example 2024, 2024-04 or "
+            "2024-04-17); 2024.04, April 2024 and 2024년 4월 are read too."
+        ),
         code="invalid_partial_date",
     )
 
 
-def _read_partial_date(text: str) -> PartialDate | None:
-    parts = text.split("-")
-    # ASCII digits only: int() also reads "１２" and " 12", which no date is written with.
-    if not all(part.isascii() and part.isdigit() for part in parts):
+def parse_iso_partial_date(text: str) -> PartialDate:
+    """Only ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``: the API's own form, which its
+    schema states as a pattern."""
+    if not ISO_PARTIAL_DATE.fullmatch(text or ""):
+        raise ValidationError(ISO_FORM, code="invalid_partial_date")
+    return parse_partial_date(text)
+
+
+ISO_FORM = _(
+    "Enter a date as YYYY, YYYY-MM or YYYY-MM-DD (for example 2024, 2024-04 or 2024-04-17)."
+)
+ISO_PARTIAL_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?", re.ASCII)
+
+MONTH_NAMES = [
+    "january", "february", "march", "april", "may", "june",
+    "july", "august", "september", "october", "november", "december",
+]  # fmt: skip
+MONTHS = {
+    name: number
+    for number, month in enumerate(MONTH_NAMES, start=1)
+    for name in (month, month[:3], month[:3] + ".")
+}
+MONTHS["sept"] = MONTHS["sept."] = 9
+
+# Year, then month and day, each after a separator: "2024-04-17", "2024.4.17.",
+# "2024. 4. 17", "2024/04". A dash, dot or slash, with or without spaces after it.
+NUMERIC = re.compile(
+    r"(?P<year>\d{4})(?:\s*[-./]\s*(?P<month>\d{1,2})(?:\s*[-./]\s*(?P<day>\d{1,2}))?)?\.?",
+    re.ASCII,
+)
+KOREAN = re.compile(
+    r"(?P<year>\d{4})\s*년(?:\s*(?P<month>\d{1,2})\s*월(?:\s*(?P<day>\d{1,2})\s*일)?)?"
+)
+# "March 2026", "15 March 2026", "March 15, 2026", "15 Mar. 2026".
+DAY_MONTH_YEAR = re.compile(
+    r"(?:(?P<day>\d{1,2})\s+)?(?P<month>[a-z.]+)\s+(?P<year>\d{4})", re.ASCII
+)
+MONTH_DAY_YEAR = re.compile(r"(?P<month>[a-z.]+)\s+(?P<day>\d{1,2}),?\s+(?P<year>\d{4})", re.ASCII)
+
+
+def read_partial_date(text: str) -> PartialDate | None:
+    """The PartialDate that ``text`` writes, or None (see parse_partial_date)."""
+    text = unicodedata.normalize("NFKC", text or "").strip().lower()
+    if not text or len(text) > 40:
         return None
-    try:
-        if len(parts) == 1 and len(parts[0]) == 4:
-            return PartialDate(datetime.date(int(parts[0]), 1, 1), Precision.YEAR)
-        if len(parts) == 2 and len(parts[0]) == 4 and len(parts[1]) == 2:
-            return PartialDate(datetime.date(int(parts[0]), int(parts[1]), 1), Precision.MONTH)
-        if len(parts) == 3 and len(parts[0]) == 4 and len(parts[1]) == 2 and len(parts[2]) == 2:
-            return PartialDate(datetime.date(*map(int, parts)), Precision.DAY)
-    except ValueError:
-        pass
+    for pattern in (NUMERIC, KOREAN, DAY_MONTH_YEAR, MONTH_DAY_YEAR):
+        if match := pattern.fullmatch(text):
+            parts = match.groupdict()
+            month = parts["month"]
+            if month is not None and not month.isdigit():
+                month = MONTHS.get(month)
+                if month is None:
+                    return None
+            return _partial_date(
+                int(parts["year"]), month and int(month), parts["day"] and int(parts["day"])
+            )
     return None
+
+
+def _partial_date(year: int, month: int | None, day: int | None) -> PartialDate | None:
+    try:
+        if month is None:
+            return PartialDate(datetime.date(year, 1, 1), Precision.YEAR)
+        if day is None:
+            return PartialDate(datetime.date(year, month, 1), Precision.MONTH)
+        return PartialDate(datetime.date(year, month, day), Precision.DAY)
+    except ValueError:
+        return None

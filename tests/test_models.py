@@ -87,6 +87,19 @@ def test_month_precision_date_ends_on_the_last_day_of_the_month():
         ("2024", PartialDate(datetime.date(2024, 1, 1), Precision.YEAR)),
         ("2024-04", PartialDate(datetime.date(2024, 4, 1), Precision.MONTH)),
         ("2024-04-17", PartialDate(datetime.date(2024, 4, 17), Precision.DAY)),
+        ("2024.04", PartialDate(datetime.date(2024, 4, 1), Precision.MONTH)),
+        ("2024.1", PartialDate(datetime.date(2024, 1, 1), Precision.MONTH)),
+        ("2024/4", PartialDate(datetime.date(2024, 4, 1), Precision.MONTH)),
+        ("2024.1.5", PartialDate(datetime.date(2024, 1, 5), Precision.DAY)),
+        ("2024. 1. 5.", PartialDate(datetime.date(2024, 1, 5), Precision.DAY)),
+        ("２０２４．０１", PartialDate(datetime.date(2024, 1, 1), Precision.MONTH)),
+        ("2024년", PartialDate(datetime.date(2024, 1, 1), Precision.YEAR)),
+        ("2024년 1월", PartialDate(datetime.date(2024, 1, 1), Precision.MONTH)),
+        ("2024년 1월 5일", PartialDate(datetime.date(2024, 1, 5), Precision.DAY)),
+        ("March 2026", PartialDate(datetime.date(2026, 3, 1), Precision.MONTH)),
+        ("Sept. 2026", PartialDate(datetime.date(2026, 9, 1), Precision.MONTH)),
+        ("15 March 2026", PartialDate(datetime.date(2026, 3, 15), Precision.DAY)),
+        ("March 15, 2026", PartialDate(datetime.date(2026, 3, 15), Precision.DAY)),
     ],
 )
 def test_filter_dates_are_read_at_three_precisions(text, expected):
@@ -94,7 +107,8 @@ def test_filter_dates_are_read_at_three_precisions(text, expected):
 
 
 @pytest.mark.parametrize(
-    "text", ["", "24", "2024-4", "2024-13", "2024-02-30", "0000", "-2024", "2024/04", "x" * 500]
+    "text",
+    ["", "24", "2024-13", "2024-02-30", "0000", "-2024", "2024년 13월", "Smarch 2024", "x" * 500],
 )
 def test_malformed_filter_dates_are_refused_in_plain_words(text):
     with pytest.raises(ValidationError, match="YYYY, YYYY-MM or YYYY-MM-DD"):
