@@ -102,8 +102,17 @@ def test_date_range_takes_year_month_or_day(agreements, data, expected):
 
 
 def test_malformed_date_is_reported(agreements):
-    filterset = agreement_filter({"date_from": "April 2024"})
+    filterset = agreement_filter({"date_from": "Smarch 2024"})
     assert "YYYY, YYYY-MM or YYYY-MM-DD" in str(filterset.form.errors["date_from"])
+
+
+@pytest.mark.parametrize(
+    "written", ["April 2024", "2024.04", "2024.4", "2024년 4월", "２０２４-０４"]
+)
+def test_a_month_written_another_way_filters_as_its_iso_form(agreements, written):
+    assert names(agreement_filter({"date_from": written})) == names(
+        agreement_filter({"date_from": "2024-04"})
+    )
 
 
 def test_q_matches_an_alias(agreements):
