@@ -67,24 +67,21 @@ def sentences(text: str) -> list[str]:
 
 
 def closest_passage(quote: str, text: str) -> str:
-    """The passage of ``text`` most like ``quote``: a run of as many sentences as the
-    quote spans, chosen by difflib's similarity ratio."""
+    """The passage of ``text`` most like ``quote``: the run of as many sentences as the
+    quote spans that shares most of its characters (difflib), the closer match first."""
     found = sentences(text)
     if not found:
         return ""
     target = normalised(quote)
-    span = max(1, len(sentences(quote)))
-    candidates = {
-        " ".join(found[i : i + width])
-        for width in {span, span + 1}
-        for i in range(max(1, len(found) - width + 1))
-    }
+    width = max(1, len(sentences(quote)))
+    candidates = {" ".join(found[i : i + width]) for i in range(max(1, len(found) - width + 1))}
     matcher = difflib.SequenceMatcher(autojunk=False)
     matcher.set_seq2(target)
 
-    def likeness(passage: str) -> float:
+    def likeness(passage: str) -> tuple[float, float]:
         matcher.set_seq1(normalised(passage))
-        return matcher.ratio()
+        shared = sum(block.size for block in matcher.get_matching_blocks())
+        return shared / max(1, len(target)), matcher.ratio()
 
     best = max(candidates, key=likeness)
     return best if len(best) <= PASSAGE_CHARS else best[:PASSAGE_CHARS] + "…"

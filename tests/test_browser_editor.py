@@ -86,7 +86,9 @@ def test_an_mou_added_by_an_editor_goes_public_only_when_a_reviewer_publishes(br
     f.MinistryFactory(name="Ministry of SMEs and Startups", country=korea, cited=False)
     f.MinistryFactory(name="FPS Economy", country=belgium, cited=False)
     f.PersonFactory(name="Oh Young-ju", cited=False)
-    f.SourceFactory(name="MSS press release on Belgian cooperation")
+    f.SourceFactory(
+        name="MSS press release on Belgian cooperation", text=f"Brussels, 10 March 2025.\n{QUOTE}\n"
+    )
     editor = f.AccountFactory(role="editor", username="eun-editor")
     reviewer = f.AccountFactory(role="reviewer", username="ryu-reviewer")
 
@@ -96,8 +98,7 @@ def test_an_mou_added_by_an_editor_goes_public_only_when_a_reviewer_publishes(br
     page.locator("#id_name").press_sequentially(MOU_NAME)
     assert page.input_value("#id_slug") == "mou-on-startup-cooperation-between-korea-and-belgium"
     page.select_option("#id_kind", "mou")
-    page.fill("#id_signed_on", "2025-03-10")
-    page.select_option("#id_signed_on_precision", "day")
+    page.fill("#id_signed_on", "10 March 2025")
     choose(page, "id_parties-0-ministry", "Ministry of SMEs and Startups")
     choose(page, "id_parties-0-signatory", "Oh Young-ju")
     page.fill("#id_parties-0-signatory_title", "Minister of SMEs and Startups")
