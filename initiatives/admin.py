@@ -22,6 +22,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import NestedObjects
 from django.contrib.auth import get_permission_codename
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import IntegrityError, router, transaction
 from django.db.models import CheckConstraint, Count, Q, TextField, UniqueConstraint
@@ -53,6 +54,9 @@ admin.site.site_title = _("Portal editors")
 admin.site.index_title = _("Records")
 
 PUBLICATION_FIELDS = ("is_published", "published_at")
+# A list's country filter offers only the countries its records are in (a dozen, not
+# the 249 of ISO 3166), the list's search box the rest.
+COUNTRY_FILTER = ("country", admin.RelatedOnlyFieldListFilter)
 SHORT_TEXT = forms.Textarea(attrs={"rows": 2, "cols": 60})
 
 
@@ -555,6 +559,8 @@ class RecordAdmin(KeepsCitedRecords, SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         saved = type(obj)._base_manager.filter(pk=obj.pk) if change else None
         form.was_published = bool(saved and saved.values_list("is_published", flat=True).first())
+        latest = obj.history.order_by("-history_id").first() if change else None
+        form.history_before = latest.history_id if latest else None
         if change and not self.has_publish_permission(request):
             # Restoring an old version must not publish or unpublish it either.
             current = type(obj).objects.filter(pk=obj.pk).values(*PUBLICATION_FIELDS).first()
@@ -576,16 +582,31 @@ class RecordAdmin(KeepsCitedRecords, SimpleHistoryAdmin):
                 raise HalfPublic(half_public_message(plan))
         elif was_published and (left := dependents(record)):
             raise HalfPublic(dependents_message(left))
+        if change and was_published and not self.has_publish_permission(request):
+            # Public at once, and queued for a reviewer with its diff (models/reviews.py).
+            after = record.history.order_by("-history_id").first()
+            models.ChangeReview.objects.create(
+                content_type=ContentType.objects.get_for_model(type(record)),
+                object_id=record.pk,
+                record_name=str(record)[:300],
+                changed_by=request.user,
+                before_history_id=getattr(form, "history_before", None),
+                after_history_id=after.history_id if after else None,
+            )
 
     def publication_context(self, object_id) -> dict:
-        """The change page's banner: published, or a draft and what publishing it takes."""
+        """The change page's banner: published (perhaps with a change waiting for review),
+        or a draft and what publishing it takes."""
         if object_id is None:
             return {"publication_state": "new"}
         record = self.get_object_for_banner(object_id)
         if record is None:
             return {}
         if record.is_published:
-            return {"publication_state": "published"}
+            waiting = models.ChangeReview.objects.waiting().filter(
+                content_type=ContentType.objects.get_for_model(self.model), object_id=record.pk
+            )
+            return {"publication_state": "waiting" if waiting.exists() else "published"}
         plan = publication_plan([record])
         return {
             "publication_state": "draft",
@@ -679,32 +700,37 @@ def signed_column(agreement):
 class AgreementAdmin(RecordAdmin):
     target_name = "agreement"
     list_display = ("name", "kind", "status", signed_column, "country", published, "updated_at")
-    list_filter = ("is_published", "kind", "status", "signed_on_precision", "country")
+    list_filter = ("is_published", "kind", "status", "signed_on_precision", COUNTRY_FILTER)
     search_fields = ("name", "name_ko", "slug", "summary", "ministries__name")
     date_hierarchy = "signed_on"
     autocomplete_fields = ("country", "cooperation_areas")
     inlines = (AgreementPartyInline, AgreementRelationInline)
+    # What most new MOUs need stays open; what few sources state is folded away.
     fieldsets = (
-        (None, {"fields": ("name", "name_ko", "slug", "kind", "status", "summary")}),
+        (None, {"fields": ("name", "slug", ("kind", "status"), "summary")}),
         (
             _("Signing"),
             {
                 "fields": (
                     ("signed_on", "signed_on_precision", "signed_on_inferred"),
-                    ("city", "venue", "country"),
+                    ("city", "country"),
                 )
             },
         ),
         (
-            _("In force and expiry"),
+            _("More: Korean name, venue, in force and expiry, cooperation areas, note"),
             {
+                "classes": ("collapse",),
                 "fields": (
+                    "name_ko",
+                    "venue",
                     ("in_force_on", "in_force_on_precision", "in_force_on_inferred"),
                     ("expires_on", "expires_on_precision", "expires_on_inferred"),
-                )
+                    "cooperation_areas",
+                    "note",
+                ),
             },
         ),
-        (None, {"fields": ("cooperation_areas", "note")}),
         (_("Publication"), {"fields": (*PUBLICATION_FIELDS, "updated_at")}),
     )
 
@@ -713,7 +739,7 @@ class AgreementAdmin(RecordAdmin):
 class MinistryAdmin(RecordAdmin):
     target_name = "ministry"
     list_display = ("name", "acronym", "country", published, "updated_at")
-    list_filter = ("is_published", "country")
+    list_filter = ("is_published", COUNTRY_FILTER)
     search_fields = ("name", "name_ko", "slug", "acronym")
     autocomplete_fields = ("country",)
 
@@ -722,7 +748,7 @@ class MinistryAdmin(RecordAdmin):
 class OrganizationAdmin(RecordAdmin):
     target_name = "organization"
     list_display = ("name", "acronym", "kind", "country", "parent_ministry", published)
-    list_filter = ("is_published", "kind", "country")
+    list_filter = ("is_published", "kind", COUNTRY_FILTER)
     search_fields = ("name", "name_ko", "slug", "acronym")
     autocomplete_fields = ("country", "parent_ministry")
 
@@ -731,7 +757,7 @@ class OrganizationAdmin(RecordAdmin):
 class PersonAdmin(RecordAdmin):
     target_name = "person"
     list_display = ("name", "name_ko", "country", published, "updated_at")
-    list_filter = ("is_published", "country")
+    list_filter = ("is_published", COUNTRY_FILTER)
     search_fields = ("name", "name_ko", "slug", "posts__title")
     autocomplete_fields = ("country",)
     inlines = (PostInline,)
@@ -741,9 +767,15 @@ class PersonAdmin(RecordAdmin):
 class CouncilAdmin(RecordAdmin):
     target_name = "council"
     list_display = ("name", "kind", "status", "country", "parent", published, "updated_at")
-    list_filter = ("is_published", "kind", "status", "country")
+    list_filter = ("is_published", "kind", "status", COUNTRY_FILTER)
     date_hierarchy = "established_on"
-    autocomplete_fields = ("host_ministries", "established_under", "parent", "mission", "country")
+    autocomplete_fields = (
+        "host_ministries",
+        "established_under",
+        "parent",
+        "mission",
+        "country",
+    )
     exclude = ("members",)  # entered in the members inline
     inlines = (CouncilMemberInline,)
 
@@ -757,7 +789,7 @@ def held_column(meeting):
 class MeetingAdmin(RecordAdmin):
     target_name = "meeting"
     list_display = ("name", "kind", held_column, "city", "country", "council", published)
-    list_filter = ("is_published", "kind", "status", "format", "country")
+    list_filter = ("is_published", "kind", "status", "format", COUNTRY_FILTER)
     search_fields = ("name", "name_ko", "slug", "summary", "venue", "city")
     date_hierarchy = "held_on"
     autocomplete_fields = ("council", "country", "presided_by", "related_agreements")
@@ -768,7 +800,7 @@ class MeetingAdmin(RecordAdmin):
 class SupportCaseAdmin(RecordAdmin):
     target_name = "support_case"
     list_display = ("name", "company", "sector", "country", "status", published)
-    list_filter = ("is_published", "status", "country")
+    list_filter = ("is_published", "status", COUNTRY_FILTER)
     search_fields = ("name", "name_ko", "slug", "company__name", "sector", "challenge")
     autocomplete_fields = ("company", "country", "council", "reported_at")
     inlines = (SupportActionInline,)
@@ -795,7 +827,7 @@ def starts_column(program):
 class ProgramAdmin(RecordAdmin):
     target_name = "program"
     list_display = ("name", "kind", starts_column, "country", published, "updated_at")
-    list_filter = ("is_published", "kind", "country")
+    list_filter = ("is_published", "kind", COUNTRY_FILTER)
     search_fields = ("name", "name_ko", "slug", "summary")
     date_hierarchy = "starts_on"
     autocomplete_fields = (
@@ -991,3 +1023,24 @@ class AliasAdmin(SimpleHistoryAdmin):
     list_filter = ("kind", "language")
     search_fields = ("name", "note")
     autocomplete_fields = tuple(name for name, _model in models.NAMEABLE)
+
+
+@admin.display(description=_("record"))
+def reviewed_record(review):
+    return review.record_name
+
+
+@admin.register(models.ChangeReview)
+class ChangeReviewAdmin(admin.ModelAdmin):
+    """The log of reviews; the queue itself is the "Review queue" page."""
+
+    list_display = (reviewed_record, "changed_by", "changed_at", "outcome", "reviewed_by")
+    list_filter = ("outcome",)
+    search_fields = ("record_name",)
+    date_hierarchy = "changed_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -410,3 +410,75 @@ def test_an_inferred_date_needs_a_reason_which_the_public_note_keeps(editor_clie
     mou.refresh_from_db()
     assert mou.signed_on_inferred is True
     assert "The release says January 5; it is dated 2026." in mou.note
+
+
+# Review of changes ------------------------------------------------------------------------
+
+
+def test_an_editors_change_to_a_published_record_waits_in_the_queue_with_its_diff(
+    editor_client, reviewer_client
+):
+    mou = f.AgreementFactory(name="Korea–Belgium MOU", summary="Old summary.")
+    url = admin_url(mou, "change")
+    response = editor_client.post(url, form_data(editor_client, url, summary="New summary."))
+    assert response.status_code == 302
+
+    assert "waiting for review" in editor_client.get(url).content.decode()
+    queue = reviewer_client.get(reverse("admin-review-queue")).content.decode()
+    assert "Korea–Belgium MOU" in queue
+    assert "<del>Old summary.</del>" in queue
+    assert "<ins>New summary.</ins>" in queue
+
+    review = models.ChangeReview.objects.get()
+    reviewer_client.post(reverse("admin-review-queue"), {"review": review.pk, "decision": "revert"})
+
+    mou.refresh_from_db()
+    assert mou.summary == "Old summary."
+    assert models.ChangeReview.objects.waiting().count() == 0
+
+
+def test_editors_cannot_settle_reviews_and_reviewers_changes_are_not_queued(
+    editor_client, reviewer_client
+):
+    mou = f.AgreementFactory(summary="Old summary.")
+    url = admin_url(mou, "change")
+    editor_client.post(url, form_data(editor_client, url, summary="New summary."))
+    review = models.ChangeReview.objects.get()
+
+    refused = editor_client.post(
+        reverse("admin-review-queue"), {"review": review.pk, "decision": "accept"}
+    )
+
+    assert refused.status_code == 403
+    reviewer_client.post(url, form_data(reviewer_client, url, summary="Reviewed summary."))
+    assert models.ChangeReview.objects.count() == 1
+
+
+def test_the_queue_lists_new_drafts_oldest_first(reviewer_client):
+    older = f.MinistryFactory(draft=True, name="Older draft ministry")
+    newer = f.AgreementFactory(draft=True, name="Newer draft MOU")
+    models.Ministry.objects.filter(pk=older.pk).update(
+        created_at=newer.created_at.replace(year=2020)
+    )
+
+    queue = reviewer_client.get(reverse("admin-review-queue")).content.decode()
+
+    assert queue.index("Older draft ministry") < queue.index("Newer draft MOU")
+
+
+# The admin's home ------------------------------------------------------------------------
+
+
+def test_the_admin_home_is_grouped_by_task_without_join_tables(editor_client):
+    home = editor_client.get(reverse("admin:index")).content.decode()
+    for title in [
+        "Agreements and parties",
+        "Councils and meetings",
+        "Support cases",
+        "People and organizations",
+        "Sources and citations",
+    ]:
+        assert title in home
+    assert "model-agreementparty" not in home
+    assert "model-meetingparticipant" not in home
+    assert home.index("Agreements and parties") < home.index("Sources and citations")
