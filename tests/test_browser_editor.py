@@ -162,7 +162,8 @@ def cite_from_text(page, row: str, search: str):
     """Pick a sentence of the row's source with the "cite from the text" search."""
     box = page.locator(f"#id_{row}-quote + .cite-from-text .cite-search")
     box.fill(search)
-    page.locator(f"#id_{row}-quote + .cite-from-text .cite-sentence").first.click()
+    sentences = page.locator(f"#id_{row}-quote + .cite-from-text .cite-sentence")
+    sentences.filter(has_text=search).first.click()
 
 
 def test_an_editor_cites_a_pasted_document_and_a_reviewer_publishes_the_whole_mou(

@@ -9,6 +9,7 @@
   }
 
   let pending = null;
+  let asked = 0;  // only the latest search's answer is shown
 
   function search(input) {
     const box = input.closest(".cite-from-text");
@@ -23,9 +24,11 @@
     }
     const url = box.dataset.sentencesUrl.replace("SOURCE", encodeURIComponent(select.value)) +
       "?q=" + encodeURIComponent(input.value);
+    const ask = ++asked;
     fetch(url, {credentials: "same-origin", headers: {Accept: "application/json"}})
       .then((response) => response.ok ? response.json() : {sentences: []})
       .then((data) => {
+        if (ask !== asked) return;
         list.replaceChildren();
         for (const sentence of data.sentences) {
           const item = document.createElement("li");
