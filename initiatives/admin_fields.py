@@ -147,7 +147,7 @@ class QuoteWidget(forms.Textarea):
     copies it into the box word for word (static/admin/initiatives/cite_from_text.js)."""
 
     def __init__(self, attrs=None):
-        super().__init__({"rows": 2, "cols": 60, **(attrs or {})})
+        super().__init__({"rows": 2, "cols": 44, **(attrs or {})})
 
     def render(self, name, value, attrs=None, renderer=None):
         box = super().render(name, value, attrs, renderer)
