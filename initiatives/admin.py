@@ -1024,24 +1024,3 @@ class AliasAdmin(SimpleHistoryAdmin):
     list_filter = ("kind", "language")
     search_fields = ("name", "note")
     autocomplete_fields = tuple(name for name, _model in models.NAMEABLE)
-
-
-@admin.display(description=_("record"))
-def reviewed_record(review):
-    return review.record_name
-
-
-@admin.register(models.ChangeReview)
-class ChangeReviewAdmin(admin.ModelAdmin):
-    """The log of reviews; the queue itself is the "Review queue" page."""
-
-    list_display = (reviewed_record, "changed_by", "changed_at", "outcome", "reviewed_by")
-    list_filter = ("outcome",)
-    search_fields = ("record_name",)
-    date_hierarchy = "changed_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

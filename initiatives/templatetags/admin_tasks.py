@@ -12,7 +12,6 @@ TASKS = (
     (_("Support cases"), ("supportcase",)),
     (_("People and organizations"), ("person", "organization", "country")),
     (_("Sources and citations"), ("source", "citation", "alias", "metric")),
-    (_("Review"), ("changereview",)),
 )
 
 
