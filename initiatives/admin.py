@@ -22,12 +22,14 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import NestedObjects
 from django.contrib.auth import get_permission_codename
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import IntegrityError, router, transaction
 from django.db.models import CheckConstraint, Count, Q, TextField, UniqueConstraint
 from django.forms.models import BaseInlineFormSet, InlineForeignKeyField
-from django.http import HttpResponseRedirect
-from django.urls import NoReverseMatch, reverse
+from django.http import HttpResponseRedirect, JsonResponse
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.formats import localize
 from django.utils.html import format_html
@@ -37,12 +39,24 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import models
+from .admin_fields import (
+    QuoteWidget,
+    SourceTextFormMixin,
+    SourceTextWidget,
+    one_field_dates,
+    with_partial_dates,
+)
+from .publishing import dependents, publication_plan
+from .quotes import normalised, sentences
 
 admin.site.site_header = _("SME Globalization Initiatives Portal: editors")
 admin.site.site_title = _("Portal editors")
 admin.site.index_title = _("Records")
 
 PUBLICATION_FIELDS = ("is_published", "published_at")
+# A list's country filter offers only the countries its records are in (a dozen, not
+# the 249 of ISO 3166), the list's search box the rest.
+COUNTRY_FILTER = ("country", admin.RelatedOnlyFieldListFilter)
 SHORT_TEXT = forms.Textarea(attrs={"rows": 2, "cols": 60})
 
 
@@ -133,6 +147,8 @@ class CitationForm(InlineForm):
     class Meta:
         model = models.Citation
         fields = ("source", "quote", "supports")
+        # Narrow enough for the row to fit a 1,366 px screen beside the admin's menu.
+        widgets = {"quote": QuoteWidget, "supports": forms.TextInput(attrs={"size": 16})}
         error_messages = {
             "source": {"required": _("Say which source the quote comes from.")},
             "quote": {"required": _("A citation needs a quote from its source.")},
@@ -145,7 +161,6 @@ class CitationInline(admin.TabularInline):
     form = CitationForm
     fields = ("source", "quote", "supports")
     autocomplete_fields = ("source",)
-    formfield_overrides = {TextField: {"widget": SHORT_TEXT}}
     extra = 1
     verbose_name = _("source citation")
     verbose_name_plural = _("source citations (a word-for-word quote for each fact)")
@@ -400,6 +415,57 @@ class KeepsCitedRecords:
         return format_html('{}: <a href="{}">{}</a>', capfirst(obj._meta.verbose_name), url, obj)
 
 
+class HalfPublic(Exception):
+    """A save refused because it would leave a public record pointing at a draft, with
+    no verified citation, or a published record pointing at a record no longer public."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+def named_list(records) -> str:
+    return "; ".join(f"{capfirst(r._meta.verbose_name)} “{r}”" for r in records)
+
+
+def half_public_message(plan) -> str:
+    parts = []
+    if plan.problems:
+        parts.append(
+            _("Not published: %(problems)s.")
+            % {
+                "problems": "; ".join(
+                    f"{capfirst(r._meta.verbose_name)} “{r}” {message}"
+                    for r, message in plan.problems
+                )
+            }
+        )
+    if plan.linked_drafts:
+        parts.append(
+            _(
+                "It links to drafts that would read as missing on its public page: %(drafts)s. "
+                "Save it as a draft, then publish it with its linked drafts from the list."
+            )
+            % {"drafts": named_list(plan.linked_drafts)}
+        )
+    return " ".join(str(part) for part in parts)
+
+
+def dependents_message(records) -> str:
+    return _(
+        "Not unpublished: these published records depend on it and would point at a record "
+        "that is no longer public: %(records)s. Unpublish them first, or together with it."
+    ) % {"records": named_list(records)}
+
+
+def admin_change_url(record) -> str:
+    opts = record._meta
+    try:
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[record.pk])
+    except NoReverseMatch:
+        return ""
+
+
 @admin.display(description=_("published"), boolean=True, ordering="is_published")
 def published(record):
     return record.is_published
@@ -419,10 +485,19 @@ class RecordAdmin(KeepsCitedRecords, SimpleHistoryAdmin):
     # The target FK on Citation / Alias; set per admin below.
     target_name = ""
 
+    class Media:
+        css = {"all": ("admin/initiatives/editor.css",)}
+
     # No lost updates ---------------------------------------------------------------
 
+    def get_form(self, request, obj=None, **kwargs):
+        kwargs.setdefault("form", with_partial_dates(self.form, self.model))
+        return super().get_form(request, obj, **kwargs)
+
     def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
+        fieldsets = one_field_dates(
+            super().get_fieldsets(request, obj), self.model.partial_date_field_names()
+        )
         if "opened_version" in admin.utils.flatten_fieldsets(fieldsets):
             return fieldsets
         (name, options), *rest = fieldsets
@@ -434,8 +509,13 @@ class RecordAdmin(KeepsCitedRecords, SimpleHistoryAdmin):
             return super().history_form_view(request, object_id, version_id, extra_context)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), **self.publication_context(object_id)}
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
+        except HalfPublic as refused:
+            # The whole save was rolled back; the form opens again as it was saved before.
+            self.message_user(request, refused.message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
         except (IntegrityError, models.RecordChanged):
             # Another editor's save landed between this form's checks and its write
             # (a row added twice at once). All of this save was rolled back; checking
@@ -478,6 +558,10 @@ class RecordAdmin(KeepsCitedRecords, SimpleHistoryAdmin):
         return readonly
 
     def save_model(self, request, obj, form, change):
+        saved = type(obj)._base_manager.filter(pk=obj.pk) if change else None
+        form.was_published = bool(saved and saved.values_list("is_published", flat=True).first())
+        latest = obj.history.order_by("-history_id").first() if change else None
+        form.history_before = latest.history_id if latest else None
         if change and not self.has_publish_permission(request):
             # Restoring an old version must not publish or unpublish it either.
             current = type(obj).objects.filter(pk=obj.pk).values(*PUBLICATION_FIELDS).first()
@@ -487,17 +571,115 @@ class RecordAdmin(KeepsCitedRecords, SimpleHistoryAdmin):
             obj.expect_version(form.cleaned_data.get("opened_version"))
         super().save_model(request, obj, form, change)
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        record = form.instance
+        was_published = getattr(form, "was_published", False)
+        if record.is_published:
+            # Checked after the record's rows (parties, citations) are saved, inside the
+            # form's transaction: a refusal rolls the whole save back.
+            plan = publication_plan([record])
+            if not plan.ready or plan.linked_drafts:
+                raise HalfPublic(half_public_message(plan))
+        elif was_published and (left := dependents(record)):
+            raise HalfPublic(dependents_message(left))
+        if change and was_published and not self.has_publish_permission(request):
+            # Public at once, and queued for a reviewer with its diff (models/reviews.py).
+            after = record.history.order_by("-history_id").first()
+            models.ChangeReview.objects.create(
+                content_type=ContentType.objects.get_for_model(type(record)),
+                object_id=record.pk,
+                record_name=str(record)[:300],
+                changed_by=request.user,
+                before_history_id=getattr(form, "history_before", None),
+                after_history_id=after.history_id if after else None,
+            )
+
+    def publication_context(self, object_id) -> dict:
+        """The change page's banner: published (perhaps with a change waiting for review),
+        or a draft and what publishing it takes."""
+        if object_id is None:
+            return {"publication_state": "new"}
+        record = self.get_object_for_banner(object_id)
+        if record is None:
+            return {}
+        if record.is_published:
+            waiting = models.ChangeReview.objects.waiting().filter(
+                content_type=ContentType.objects.get_for_model(self.model), object_id=record.pk
+            )
+            return {"publication_state": "waiting" if waiting.exists() else "published"}
+        plan = publication_plan([record])
+        return {
+            "publication_state": "draft",
+            "publication_problems": [
+                (r._meta.verbose_name, r, message) for r, message in plan.problems
+            ],
+            "publication_drafts": [(r._meta.verbose_name, r) for r in plan.linked_drafts],
+        }
+
+    def get_object_for_banner(self, object_id):
+        try:
+            return self.model._default_manager.filter(pk=object_id).first()
+        except (ValueError, ValidationError):
+            return None
+
     @admin.action(description=_("Publish the selected records"), permissions=["publish"])
     def publish(self, request, queryset):
-        self._set_published(request, queryset, True)
+        records = list(queryset.filter(is_published=False))
+        plan = publication_plan(records)
+        for draft in plan.linked_drafts:
+            if not self.may_publish(request, draft):
+                plan.problems.append(
+                    (draft, _("is a draft you may not publish: ask a reviewer who may"))
+                )
+        if not plan.ready:
+            self.message_user(request, half_public_message(plan), messages.ERROR)
+            return None
+        if plan.linked_drafts and not request.POST.get("publish_linked_drafts"):
+            return TemplateResponse(
+                request,
+                "admin/initiatives/publish_confirmation.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": _("Publish with linked drafts?"),
+                    "opts": self.opts,
+                    "plan": plan,
+                    "linked": [
+                        (draft._meta.verbose_name, draft, admin_change_url(draft))
+                        for draft in plan.linked_drafts
+                    ],
+                    "selected": [record.pk for record in records],
+                    "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            self._set_published(request, plan.all_records, True)
+        return None
 
     @admin.action(description=_("Unpublish the selected records"), permissions=["publish"])
     def unpublish(self, request, queryset):
-        self._set_published(request, queryset, False)
+        records = list(queryset.filter(is_published=True))
+        chosen = {(type(record), record.pk) for record in records}
+        left = [
+            dependent
+            for record in records
+            for dependent in dependents(record)
+            if (type(dependent), dependent.pk) not in chosen
+        ]
+        if left:
+            self.message_user(request, dependents_message(left), messages.ERROR)
+            return
+        self._set_published(request, records, False)
 
-    def _set_published(self, request, queryset, value: bool):
+    def may_publish(self, request, record) -> bool:
+        opts = record._meta
+        return request.user.has_perm(f"{opts.app_label}.{get_permission_codename('publish', opts)}")
+
+    def _set_published(self, request, records, value: bool):
         changed = 0
-        for record in queryset.filter(is_published=not value):
+        for record in records:
+            if record.is_published == value:
+                continue
             record.is_published = value
             record.published_at = timezone.now() if value else None
             record.save()  # one history entry per record, with who did it
@@ -519,32 +701,37 @@ def signed_column(agreement):
 class AgreementAdmin(RecordAdmin):
     target_name = "agreement"
     list_display = ("name", "kind", "status", signed_column, "country", published, "updated_at")
-    list_filter = ("is_published", "kind", "status", "signed_on_precision", "country")
+    list_filter = ("is_published", "kind", "status", "signed_on_precision", COUNTRY_FILTER)
     search_fields = ("name", "name_ko", "slug", "summary", "ministries__name")
     date_hierarchy = "signed_on"
     autocomplete_fields = ("country", "cooperation_areas")
     inlines = (AgreementPartyInline, AgreementRelationInline)
+    # What most new MOUs need stays open; what few sources state is folded away.
     fieldsets = (
-        (None, {"fields": ("name", "name_ko", "slug", "kind", "status", "summary")}),
+        (None, {"fields": ("name", "slug", ("kind", "status"), "summary")}),
         (
             _("Signing"),
             {
                 "fields": (
                     ("signed_on", "signed_on_precision", "signed_on_inferred"),
-                    ("city", "venue", "country"),
+                    ("city", "country"),
                 )
             },
         ),
         (
-            _("In force and expiry"),
+            _("More: Korean name, venue, in force and expiry, cooperation areas, note"),
             {
+                "classes": ("collapse",),
                 "fields": (
+                    "name_ko",
+                    "venue",
                     ("in_force_on", "in_force_on_precision", "in_force_on_inferred"),
                     ("expires_on", "expires_on_precision", "expires_on_inferred"),
-                )
+                    "cooperation_areas",
+                    "note",
+                ),
             },
         ),
-        (None, {"fields": ("cooperation_areas", "note")}),
         (_("Publication"), {"fields": (*PUBLICATION_FIELDS, "updated_at")}),
     )
 
@@ -553,7 +740,7 @@ class AgreementAdmin(RecordAdmin):
 class MinistryAdmin(RecordAdmin):
     target_name = "ministry"
     list_display = ("name", "acronym", "country", published, "updated_at")
-    list_filter = ("is_published", "country")
+    list_filter = ("is_published", COUNTRY_FILTER)
     search_fields = ("name", "name_ko", "slug", "acronym")
     autocomplete_fields = ("country",)
 
@@ -562,7 +749,7 @@ class MinistryAdmin(RecordAdmin):
 class OrganizationAdmin(RecordAdmin):
     target_name = "organization"
     list_display = ("name", "acronym", "kind", "country", "parent_ministry", published)
-    list_filter = ("is_published", "kind", "country")
+    list_filter = ("is_published", "kind", COUNTRY_FILTER)
     search_fields = ("name", "name_ko", "slug", "acronym")
     autocomplete_fields = ("country", "parent_ministry")
 
@@ -571,7 +758,7 @@ class OrganizationAdmin(RecordAdmin):
 class PersonAdmin(RecordAdmin):
     target_name = "person"
     list_display = ("name", "name_ko", "country", published, "updated_at")
-    list_filter = ("is_published", "country")
+    list_filter = ("is_published", COUNTRY_FILTER)
     search_fields = ("name", "name_ko", "slug", "posts__title")
     autocomplete_fields = ("country",)
     inlines = (PostInline,)
@@ -581,9 +768,15 @@ class PersonAdmin(RecordAdmin):
 class CouncilAdmin(RecordAdmin):
     target_name = "council"
     list_display = ("name", "kind", "status", "country", "parent", published, "updated_at")
-    list_filter = ("is_published", "kind", "status", "country")
+    list_filter = ("is_published", "kind", "status", COUNTRY_FILTER)
     date_hierarchy = "established_on"
-    autocomplete_fields = ("host_ministries", "established_under", "parent", "mission", "country")
+    autocomplete_fields = (
+        "host_ministries",
+        "established_under",
+        "parent",
+        "mission",
+        "country",
+    )
     exclude = ("members",)  # entered in the members inline
     inlines = (CouncilMemberInline,)
 
@@ -597,7 +790,7 @@ def held_column(meeting):
 class MeetingAdmin(RecordAdmin):
     target_name = "meeting"
     list_display = ("name", "kind", held_column, "city", "country", "council", published)
-    list_filter = ("is_published", "kind", "status", "format", "country")
+    list_filter = ("is_published", "kind", "status", "format", COUNTRY_FILTER)
     search_fields = ("name", "name_ko", "slug", "summary", "venue", "city")
     date_hierarchy = "held_on"
     autocomplete_fields = ("council", "country", "presided_by", "related_agreements")
@@ -608,7 +801,7 @@ class MeetingAdmin(RecordAdmin):
 class SupportCaseAdmin(RecordAdmin):
     target_name = "support_case"
     list_display = ("name", "company", "sector", "country", "status", published)
-    list_filter = ("is_published", "status", "country")
+    list_filter = ("is_published", "status", COUNTRY_FILTER)
     search_fields = ("name", "name_ko", "slug", "company__name", "sector", "challenge")
     autocomplete_fields = ("company", "country", "council", "reported_at")
     inlines = (SupportActionInline,)
@@ -635,7 +828,7 @@ def starts_column(program):
 class ProgramAdmin(RecordAdmin):
     target_name = "program"
     list_display = ("name", "kind", starts_column, "country", published, "updated_at")
-    list_filter = ("is_published", "kind", "country")
+    list_filter = ("is_published", "kind", COUNTRY_FILTER)
     search_fields = ("name", "name_ko", "slug", "summary")
     date_hierarchy = "starts_on"
     autocomplete_fields = (
@@ -656,8 +849,40 @@ def citation_count(source):
     return source.citation_count
 
 
+class SourceForm(SourceTextFormMixin, RecordForm):
+    class Meta:
+        widgets = {"text": SourceTextWidget}
+
+
+# How many of a source's sentences the "cite from the text" search lists at once.
+SENTENCES_SHOWN = 40
+
+
 @admin.register(models.Source)
 class SourceAdmin(RecordAdmin):
+    form = SourceForm
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "name",
+                    "name_ko",
+                    "slug",
+                    "publisher",
+                    ("published_on", "published_on_inferred"),
+                    "url",
+                    ("language", "retrieved_on"),
+                )
+            },
+        ),
+        (
+            _("The document's text (for checking quotes; not shown to the public)"),
+            {"fields": ("text", "upload", "content_hash", "text_file")},
+        ),
+        (None, {"fields": ("note",)}),
+        (_("Publication"), {"fields": (*PUBLICATION_FIELDS, "updated_at", "is_synthetic")}),
+    )
     list_display = (
         "name",
         "publisher",
@@ -670,10 +895,34 @@ class SourceAdmin(RecordAdmin):
     search_fields = ("name", "name_ko", "slug", "publisher", "url")
     date_hierarchy = "published_on"
     ordering = ("name",)  # explicit: the citation count's GROUP BY drops Meta.ordering
-    readonly_fields = ("published_at", "updated_at", "is_synthetic")
+    readonly_fields = ("published_at", "updated_at", "is_synthetic", "content_hash", "text_file")
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(citation_count=Count("citations"))
+
+    def get_urls(self):
+        sentences_view = self.admin_site.admin_view(self.sentences_view)
+        return [
+            path(
+                "<path:object_id>/sentences/",
+                sentences_view,
+                name="initiatives_source_sentences",
+            ),
+            *super().get_urls(),
+        ]
+
+    def sentences_view(self, request, object_id):
+        """The source's sentences that contain ``q`` (all of them without it), as JSON:
+        what the citation form's "cite from the text" search offers."""
+        if not self.has_view_or_change_permission(request):
+            return JsonResponse({"sentences": []}, status=403)
+        source = models.Source.objects.filter(pk=object_id if object_id.isdigit() else None)
+        text = source.values_list("text", flat=True).first()
+        if text is None:
+            return JsonResponse({"sentences": []}, status=404)
+        wanted = normalised(request.GET.get("q", "")).lower()
+        found = [line for line in sentences(text) if wanted in normalised(line).lower()]
+        return JsonResponse({"sentences": found[:SENTENCES_SHOWN], "total": len(found)})
 
 
 @admin.display(description=_("as of"), ordering="as_of")
@@ -694,6 +943,14 @@ class MetricAdmin(RecordAdmin):
 # Reference tables and child rows (also editable on their own) ---------------------
 
 
+class RowAdmin(SimpleHistoryAdmin):
+    """A table of rows that belong to a record (parties, posts, participants): edited in
+    the record's own form, so left off the admin's home page; its pages still work."""
+
+    def get_model_perms(self, request):
+        return {}
+
+
 @admin.register(models.Country)
 class CountryAdmin(KeepsCitedRecords, admin.ModelAdmin):
     list_display = ("code", "name", "name_ko")
@@ -708,7 +965,7 @@ class CooperationAreaAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Post)
-class PostAdmin(SimpleHistoryAdmin):
+class PostAdmin(RowAdmin):
     list_display = ("person", "title", "ministry", "organization", "seen_on")
     list_filter = ("held_from_precision",)
     search_fields = ("title", "person__name", "person__aliases__name")
@@ -717,7 +974,7 @@ class PostAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(models.AgreementParty)
-class AgreementPartyAdmin(SimpleHistoryAdmin):
+class AgreementPartyAdmin(RowAdmin):
     list_display = ("agreement", "ministry", "signatory", "signatory_title")
     list_filter = ("ministry__country",)
     search_fields = ("agreement__name", "ministry__name", "signatory__name", "signatory_title")
@@ -725,7 +982,7 @@ class AgreementPartyAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(models.AgreementRelation)
-class AgreementRelationAdmin(SimpleHistoryAdmin):
+class AgreementRelationAdmin(RowAdmin):
     list_display = ("from_agreement", "kind", "to_agreement")
     list_filter = ("kind",)
     search_fields = ("from_agreement__name", "to_agreement__name")
@@ -733,7 +990,7 @@ class AgreementRelationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(models.MeetingParticipant)
-class MeetingParticipantAdmin(SimpleHistoryAdmin):
+class MeetingParticipantAdmin(RowAdmin):
     list_display = ("meeting", "person", "organization", "ministry", "role")
     list_filter = ("attendance",)
     search_fields = ("meeting__name", "person__name", "organization__name", "ministry__name")
@@ -741,7 +998,7 @@ class MeetingParticipantAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(models.SupportAction)
-class SupportActionAdmin(SimpleHistoryAdmin):
+class SupportActionAdmin(RowAdmin):
     list_display = ("case", "order", "organization", "actor")
     search_fields = ("case__name", "organization__name", "actor", "action")
     autocomplete_fields = ("case", "organization")

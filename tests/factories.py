@@ -20,6 +20,7 @@ from factory.django import DjangoModelFactory
 
 from initiatives import models
 from initiatives.dates import parse_partial_date
+from initiatives.quotes import quote_in_text
 
 CITATION_FIELD = {model: name for name, model in models.CITABLE}
 COUNTRY_NAMES = {"kr": "Korea, Republic of", "be": "Belgium", "fr": "France", "vn": "Viet Nam"}
@@ -101,6 +102,16 @@ class CitationFactory(DjangoModelFactory):
     # The one press release every record's citation quotes unless told otherwise.
     source = factory.SubFactory(SourceFactory, slug="mss-press-release", name="MSS press release")
     quote = factory.LazyAttribute(lambda o: f"The source says {_cited_record(o).name}.")
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # Sources hold their text and quotes are checked against it: the source says
+        # whatever a test has it quoted as saying.
+        source, quote = kwargs["source"], kwargs["quote"]
+        if not quote_in_text(quote, source.text):
+            source.text = f"{source.text}{quote}\n"
+            source.save(update_fields=["text"])
+        return super()._create(model_class, *args, **kwargs)
 
 
 def cite(record, **fields) -> models.Citation:

@@ -53,8 +53,9 @@ def _is_portal_model(value) -> bool:
         and not value._meta.abstract
         and value._meta.app_label == "initiatives"
         and not value.__name__.startswith("Historical")
-        # The fixture loader's ledger: bookkeeping, not a record editors work on.
-        and value is not models.LoadedFixtureRow
+        # The fixture loader's ledger and the review queue's log: bookkeeping, not
+        # records editors work on (the queue has its own page).
+        and value not in {models.LoadedFixtureRow, models.ChangeReview}
     )
 
 
@@ -121,7 +122,11 @@ def _new_mou_form(client, **changes):
     belgian = f.MinistryFactory(draft=True, name="FPS Economy", country=be)
     oh = f.PersonFactory(draft=True, name="Oh Young-ju")
     dermagne = f.PersonFactory(draft=True, name="Pierre-Yves Dermagne")
-    press = f.SourceFactory(draft=True, name="MSS press release, 17 December 2024")
+    press = f.SourceFactory(
+        draft=True,
+        name="MSS press release, 17 December 2024",
+        text="Seoul, 17 December 2024.\nThe two ministers signed an MOU on startup cooperation.\n",
+    )
     data = form_data(
         client,
         admin_url(models.Agreement, "add"),
@@ -130,7 +135,6 @@ def _new_mou_form(client, **changes):
         kind="mou",
         status="signed",
         signed_on="2024-12-17",
-        signed_on_precision="day",
         **{
             "parties-0-ministry": mss.pk,
             "parties-0-signatory": oh.pk,
@@ -175,7 +179,7 @@ def test_editors_cannot_publish_through_the_change_form(editor_client):
 
 
 def test_reviewers_can_publish_through_the_change_form(reviewer_client):
-    mou = f.AgreementFactory(draft=True)
+    mou = f.AgreementFactory(draft=True, cited=True)
     data = form_data(reviewer_client, admin_url(mou, "change"), is_published="on")
 
     reviewer_client.post(admin_url(mou, "change"), data)
@@ -189,31 +193,36 @@ def test_reviewers_can_publish_through_the_change_form(reviewer_client):
     ("changes", "message"),
     [
         (
-            {"expires_on": "2020-01-01", "expires_on_precision": "day"},
+            {"expires_on": "2020-01-01"},
             "An agreement cannot expire before it is signed.",
         ),
         (
-            {"signed_on": "2024-12-17", "signed_on_precision": "month"},
-            "A month-only date is stored as the first day of that month.",
+            {"signed_on": "17/12/24"},
+            "Enter a date as YYYY, YYYY-MM or YYYY-MM-DD",
         ),
         (
-            {"signed_on_precision": ""},
-            "A date needs a precision, and a precision needs a date.",
+            {"signed_on_inferred": "on"},
+            "Say how the date was worked out, since the source does not state it.",
+        ),
+        (
+            {"citations-0-quote": "The two ministers signed an MOU on trade."},
+            "The closest passage is: “The two ministers signed an MOU on startup cooperation.”",
         ),
         ({"citations-0-quote": ""}, "A citation needs a quote from its source."),
         (
-            {"signed_on": "9999-12-01", "signed_on_precision": "month"},
+            {"signed_on": "9999-12"},
             "Enter a year between 1900 and 2100.",
         ),
         (
-            {"expires_on": "0001-01-01", "expires_on_precision": "year"},
+            {"expires_on": "0001"},
             "Enter a year between 1900 and 2100.",
         ),
     ],
     ids=[
         "expiry-before-signing",
-        "precision-mismatch",
-        "date-without-precision",
+        "unreadable-date",
+        "inferred-without-reason",
+        "quote-not-in-source",
         "no-quote",
         "year-9999",
         "year-1",
@@ -270,8 +279,8 @@ def test_editors_cannot_run_the_publish_action(editor_client):
 
 def test_reviewers_publish_and_unpublish_with_the_actions(reviewer_client):
     drafts = [
-        f.AgreementFactory(draft=True, name="First MOU"),
-        f.AgreementFactory(draft=True, name="Second MOU"),
+        f.AgreementFactory(draft=True, cited=True, name="First MOU"),
+        f.AgreementFactory(draft=True, cited=True, name="Second MOU"),
     ]
     url = admin_url(models.Agreement)
     selected = [d.pk for d in drafts]

@@ -86,7 +86,9 @@ def test_an_mou_added_by_an_editor_goes_public_only_when_a_reviewer_publishes(br
     f.MinistryFactory(name="Ministry of SMEs and Startups", country=korea, cited=False)
     f.MinistryFactory(name="FPS Economy", country=belgium, cited=False)
     f.PersonFactory(name="Oh Young-ju", cited=False)
-    f.SourceFactory(name="MSS press release on Belgian cooperation")
+    f.SourceFactory(
+        name="MSS press release on Belgian cooperation", text=f"Brussels, 10 March 2025.\n{QUOTE}\n"
+    )
     editor = f.AccountFactory(role="editor", username="eun-editor")
     reviewer = f.AccountFactory(role="reviewer", username="ryu-reviewer")
 
@@ -96,8 +98,7 @@ def test_an_mou_added_by_an_editor_goes_public_only_when_a_reviewer_publishes(br
     page.locator("#id_name").press_sequentially(MOU_NAME)
     assert page.input_value("#id_slug") == "mou-on-startup-cooperation-between-korea-and-belgium"
     page.select_option("#id_kind", "mou")
-    page.fill("#id_signed_on", "2025-03-10")
-    page.select_option("#id_signed_on_precision", "day")
+    page.fill("#id_signed_on", "10 March 2025")
     choose(page, "id_parties-0-ministry", "Ministry of SMEs and Startups")
     choose(page, "id_parties-0-signatory", "Oh Young-ju")
     page.fill("#id_parties-0-signatory_title", "Minister of SMEs and Startups")
@@ -144,3 +145,114 @@ def test_an_mou_added_by_an_editor_goes_public_only_when_a_reviewer_publishes(br
     assert "Ministry of SMEs and Startups" in content
     assert "FPS Economy" in content
     assert os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] == "true"
+
+
+PRESS_RELEASE = (
+    "Korea and Poland Sign SME Cooperation MOU\n\n"
+    "Korea and Poland signed a Memorandum of Understanding on SME cooperation in Warsaw "
+    "on 12 March 2026. It was signed by Minister Han Seong-sook and by Minister "
+    "Krzysztof Paszyk of the Ministry of Development and Technology of Poland.\n\n"
+    "Both sides agreed to hold a policy dialogue every year.\n"
+)
+SIGNING = "Korea and Poland signed a Memorandum of Understanding on SME cooperation in Warsaw"
+POLISH_MINISTRY = "Ministry of Development and Technology"
+
+
+def cite_from_text(page, row: str, search: str):
+    """Pick a sentence of the row's source with the "cite from the text" search."""
+    box = page.locator(f"#id_{row}-quote + .cite-from-text .cite-search")
+    box.fill(search)
+    sentences = page.locator(f"#id_{row}-quote + .cite-from-text .cite-sentence")
+    sentences.filter(has_text=search).first.click()
+
+
+def test_an_editor_cites_a_pasted_document_and_a_reviewer_publishes_the_whole_mou(
+    browser, live_server
+):
+    korea = f.CountryFactory(code="kr", name="Korea")
+    f.CountryFactory(code="pl", name="Poland")
+    f.MinistryFactory(name="Ministry of SMEs and Startups", country=korea)
+    editor = f.AccountFactory(role="editor", username="eun-editor")
+    reviewer = f.AccountFactory(role="reviewer", username="ryu-reviewer")
+    page = log_in(browser, live_server.url, editor)
+
+    # The press release, pasted.
+    page.goto("/admin/initiatives/source/add/")
+    page.fill("#id_name", "MSS press release on Poland")
+    page.fill("#id_published_on", "12 March 2026")
+    page.fill("#id_text", PRESS_RELEASE)
+    page.click("input[name=_save]")
+    page.wait_for_url("**/admin/initiatives/source/")
+
+    # The new ministry, cited from the text.
+    page.goto("/admin/initiatives/ministry/add/")
+    page.locator("#id_name").press_sequentially(POLISH_MINISTRY)
+    choose(page, "id_country", "Poland")
+    choose(page, "id_citations-0-source", "MSS press release on Poland")
+    cite_from_text(page, "citations-0", "Development and Technology")
+    page.click("input[name=_save]")
+    page.wait_for_url("**/admin/initiatives/ministry/")
+
+    # The MOU with both parties, its quote picked from the text.
+    page.goto("/admin/initiatives/agreement/add/")
+    page.locator("#id_name").press_sequentially("Korea–Poland SME MOU")
+    page.fill("#id_signed_on", "12 March 2026")
+    choose(page, "id_parties-0-ministry", "Ministry of SMEs and Startups")
+    choose(page, "id_parties-1-ministry", POLISH_MINISTRY)
+    choose(page, "id_citations-0-source", "MSS press release on Poland")
+    cite_from_text(page, "citations-0", "Warsaw")
+    page.click("input[name=_save]")
+    page.wait_for_url("**/admin/initiatives/agreement/")
+    mou = models.Agreement.objects.get(name="Korea–Poland SME MOU")
+    assert mou.citations.get().quote.startswith(SIGNING)
+    assert (mou.signed_on.isoformat(), mou.signed_on_precision) == ("2026-03-12", "day")
+
+    # The reviewer publishes it with its linked drafts: the ministry and the source.
+    page = log_in(browser, live_server.url, reviewer)
+    page.goto("/admin/initiatives/agreement/")
+    page.locator(f"input[name=_selected_action][value='{mou.pk}']").check()
+    page.select_option("select[name=action]", "publish")
+    page.click("button[name=index]")
+    page.get_by_role("button", name="Publish with 2 linked drafts").click()
+    page.wait_for_url("**/admin/initiatives/agreement/")
+    assert "3 records published." in page.content()
+
+    # The public sees a whole, cited record.
+    anonymous = visitor(browser, live_server.url)
+    assert anonymous.goto(mou.get_absolute_url()).status == 200
+    content = anonymous.content()
+    assert "Ministry of SMEs and Startups" in content
+    assert POLISH_MINISTRY in content
+    assert SIGNING in content
+    assert "MSS press release on Poland" in content
+
+
+def test_a_half_record_cannot_go_public(browser, live_server):
+    source = f.SourceFactory(name="MSS press release on Poland", text=PRESS_RELEASE)
+    mss = f.MinistryFactory(name="Ministry of SMEs and Startups")
+    polish = f.MinistryFactory(draft=True, name=POLISH_MINISTRY)  # a draft, never cited
+    mou = f.AgreementFactory(draft=True, name="Korea–Poland SME MOU", parties=(mss, polish))
+    f.cite(mou, source=source, quote=SIGNING)
+    reviewer = f.AccountFactory(role="reviewer", username="ryu-reviewer")
+    page = log_in(browser, live_server.url, reviewer)
+
+    # The Publish action names what is missing and publishes nothing.
+    page.goto("/admin/initiatives/agreement/")
+    page.locator(f"input[name=_selected_action][value='{mou.pk}']").check()
+    page.select_option("select[name=action]", "publish")
+    page.click("button[name=index]")
+    page.wait_for_load_state()
+    assert "has no verified citation" in page.content()
+    assert POLISH_MINISTRY in page.content()
+
+    # Ticking "published" on the change form is refused too.
+    page.goto(f"/admin/initiatives/agreement/{mou.pk}/change/")
+    assert "Draft, not public" in page.content()
+    page.check("#id_is_published")
+    page.click("input[name=_save]")
+    page.wait_for_load_state()
+    assert "links to drafts" in page.content()
+
+    mou.refresh_from_db()
+    assert mou.is_published is False
+    assert visitor(browser, live_server.url).goto(mou.get_absolute_url()).status == 404

@@ -123,7 +123,7 @@ def test_saving_again_after_reading_the_differences_keeps_the_second_editors_ver
 def test_a_form_opened_before_someone_changed_the_records_citations_is_refused(ana, ben, mou):
     url = admin_url(mou, "change")
     bens_form = form_data(ben, url, name="Ben's name")
-    source = f.SourceFactory()
+    source = f.SourceFactory(text="The two ministers signed an MOU.\n")
     anas_form = form_data(
         ana,
         url,

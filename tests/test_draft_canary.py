@@ -180,7 +180,11 @@ def add_drafts(records: dict) -> None:
     program.owner_organizations.add(d_organization)
     program.related_agreements.add(d_agreement)
     # Citations: a draft source quoted for a published record, a published source
-    # quoted for a draft; aliases of drafts.
+    # quoted for a draft; aliases of drafts. Quotes are checked against the source's
+    # text (staff only, never on a public surface), so the published source's text
+    # gains the canary sentences, with update() like every change to a published record.
+    source.text += "\nCanary quote two.\nCanary quote three.\n"
+    Source.objects.filter(pk=source.pk).update(text=source.text)
     Citation.objects.create(source=d_source, agreement=agreement, quote="Canary quote one.")
     Citation.objects.create(source=source, agreement=d_agreement, quote="Canary quote two.")
     Citation.objects.create(source=source, metric=d_figure, quote="Canary quote three.")

@@ -37,6 +37,7 @@ from .cases import SupportAction, SupportCase
 from .councils import CALENDAR_FIELDS, Council, Meeting, MeetingParticipant
 from .evidence import CITABLE, CITATION_LIMIT, NAMEABLE, Alias, Citation, Metric, Source
 from .programs import Program
+from .reviews import ChangeReview
 
 __all__ = [
     "CALENDAR_FIELDS",
@@ -47,6 +48,7 @@ __all__ = [
     "AgreementParty",
     "AgreementRelation",
     "Alias",
+    "ChangeReview",
     "Citation",
     "CooperationArea",
     "Council",

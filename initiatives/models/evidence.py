@@ -1,12 +1,15 @@
 """The evidence behind every public fact: source documents, the quotes taken from them
 (citations), other names (aliases) and the figures sources report (metrics)."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ..dates import PartialDateAccessor, partial_date_constraint, partial_date_fields
+from ..quotes import quote_problem
+from ..source_text import content_hash
 from .actors import Ministry, Organization, Person
 from .agreements import Agreement
 from .base import (
@@ -146,7 +149,15 @@ class Source(Searchable):
     url = models.URLField(_("address"), max_length=500, blank=True)
     language = models.CharField(_("language"), max_length=10, default="en")
     retrieved_on = models.DateField(_("retrieved on"), null=True, blank=True)
-    content_hash = models.CharField(_("SHA-256 of the text held"), max_length=64, blank=True)
+    # Staff only: quotes are checked against it; public pages show quotes, never the text.
+    text = models.TextField(
+        _("text"),
+        blank=True,
+        help_text=_("The document's text, as published. Quotes are checked against it."),
+    )
+    content_hash = models.CharField(
+        _("SHA-256 of the text held"), max_length=64, blank=True, editable=False
+    )
     text_file = models.CharField(
         _("text file"),
         max_length=200,
@@ -165,6 +176,15 @@ class Source(Searchable):
         verbose_name = _("source")
         verbose_name_plural = _("sources")
         constraints = [partial_date_constraint("published_on")]
+
+    def save(self, *args, **kwargs):
+        # Computed, never typed: the hash always describes the text held.
+        if self.text:
+            self.content_hash = content_hash(self.text)
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None and "text" in update_fields:
+                kwargs["update_fields"] = {*update_fields, "content_hash"}
+        super().save(*args, **kwargs)
 
 
 # The record a figure describes: exactly one of these.
@@ -388,6 +408,27 @@ class Citation(ExclusiveArc):
 
     def __str__(self):
         return f"“{self.quote[:80]}” — {self.source}"
+
+    def quote_problem(self):
+        """Why the quote cannot be cited from its source's text, or None."""
+        return quote_problem(self.quote, self.source.text) if self.quote else None
+
+    @property
+    def is_verified(self) -> bool:
+        """The quote is in its source's text (which the source holds)."""
+        return bool(self.quote) and self.quote_problem() is None
+
+    def clean(self):
+        super().clean()
+        if self.source_id is not None and (problem := self.quote_problem()):
+            raise ValidationError({"quote": problem}, code="quote_not_in_source")
+
+    def save(self, *args, **kwargs):
+        # Whoever saves a citation (a form, a script, the shell): a quote must be in its
+        # source's text. Sources that hold no text (made by scripts) are checked in clean().
+        if self.source_id is not None and self.source.text and (problem := self.quote_problem()):
+            raise ValidationError({"quote": problem}, code="quote_not_in_source")
+        super().save(*args, **kwargs)
 
     def natural_key(self):
         return (self.source.slug, self.target_field, self.target.slug, self.quote)

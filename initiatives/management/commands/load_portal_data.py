@@ -7,6 +7,12 @@ records that editors added, corrected, renamed or deleted stay as the editors le
 them. A row new to the fixtures whose record already exists (matched by natural key)
 is not overwritten either. ``--overwrite`` restores the fixtures' version of every
 row, re-adding any that were deleted.
+
+Sources hold their text: a source row naming a ``text_file`` gets the text of
+``fixtures/sources/<text_file>`` (its SHA-256 must match the row's ``content_hash``),
+and every citation is checked against its source's text before anything is saved: a
+quote not in the text stops the load with the closest passage shown. Sources loaded
+before they held text get it on the next run.
 """
 
 import hashlib
@@ -18,9 +24,12 @@ from django.core import serializers
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from initiatives.models import LoadedFixtureRow
+from initiatives.models import Citation, LoadedFixtureRow, Source
+from initiatives.quotes import quote_problem
+from initiatives.source_text import content_hash
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
+SOURCE_TEXTS = FIXTURES_DIR / "sources"
 # In dependency order: countries first, everything citing them after.
 DEFAULT_FIXTURES = ["countries.json", "portal.json"]
 
@@ -74,9 +83,12 @@ class Command(BaseCommand):
                     ]
                 )
                 ledger.update((entry.model, entry.row_hash) for _row, entry in pending)
+            filled = self.fill_source_texts()
         if verbosity:
             verb = "Saved" if overwrite else "Added"
             self.stdout.write(f"{verb} {added} records; left {kept} as they are.")
+            if filled:
+                self.stdout.write(f"Stored the text of {filled} sources.")
 
     def load(self, path, pending, overwrite) -> tuple[int, int]:
         saved = skipped = 0
@@ -86,6 +98,10 @@ class Command(BaseCommand):
                 if not overwrite and self.exists(item.object):
                     skipped += 1  # the editors' version of a record the fixture now describes
                     continue
+                if isinstance(item.object, Source):
+                    self.hold_text(path, item.object)
+                elif isinstance(item.object, Citation):
+                    self.check_quote(path, item.object)
                 item.save()
                 saved += 1
         except serializers.base.DeserializationError as error:
@@ -93,6 +109,45 @@ class Command(BaseCommand):
                 f"{path.name}: {error}. A record it refers to may have been renamed or deleted."
             ) from error
         return saved, skipped
+
+    @staticmethod
+    def hold_text(path, source) -> None:
+        """Give a fixture source the text of its file, which its hash must describe."""
+        if not source.text_file:
+            return
+        text_path = SOURCE_TEXTS / source.text_file
+        if not text_path.exists():
+            raise CommandError(f"{path.name}: source {source.slug}: no text at {text_path}.")
+        source.text = text_path.read_text(encoding="utf-8")
+        computed = content_hash(source.text)
+        if source.content_hash and source.content_hash != computed:
+            raise CommandError(
+                f"{path.name}: source {source.slug}: {text_path.name} has SHA-256 {computed}, "
+                f"the fixture says {source.content_hash}."
+            )
+        source.content_hash = computed
+
+    @staticmethod
+    def check_quote(path, citation) -> None:
+        """Refuse a citation whose quote is not in its source's text (the source, loaded
+        before its citations, holds it by now)."""
+        source = Source.objects.filter(pk=citation.source_id).only("slug", "text").first()
+        if source is None:
+            return  # the deserializer reports a missing source itself
+        if problem := quote_problem(citation.quote, source.text):
+            raise CommandError(f"{path.name}: citation from {source.slug}: {problem}")
+
+    @staticmethod
+    def fill_source_texts() -> int:
+        """Store the text of sources loaded before sources held their text."""
+        filled = 0
+        for source in Source.objects.filter(text="").exclude(text_file=""):
+            text_path = SOURCE_TEXTS / source.text_file
+            if text_path.exists():
+                source.text = text_path.read_text(encoding="utf-8")
+                source.save(update_fields=["text"])
+                filled += 1
+        return filled
 
     @staticmethod
     def exists(instance) -> bool:
