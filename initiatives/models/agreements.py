@@ -13,7 +13,7 @@ from .base import CooperationArea, Country, Record, RecordQuerySet, Searchable, 
 
 class AgreementQuerySet(RecordQuerySet):
     def for_list(self):
-        return self.select_related("country").prefetch_related(self.parties())
+        return self.select_related("country").prefetch_related(self.parties(), "party_countries")
 
     def parties(self):
         """The public parties, with their ministries' countries and public signatories."""
