@@ -704,11 +704,24 @@ class AgreementAdmin(RecordAdmin):
     list_filter = ("is_published", "kind", "status", "signed_on_precision", COUNTRY_FILTER)
     search_fields = ("name", "name_ko", "slug", "summary", "ministries__name")
     date_hierarchy = "signed_on"
-    autocomplete_fields = ("country", "cooperation_areas")
+    autocomplete_fields = ("country", "cooperation_areas", "party_countries")
     inlines = (AgreementPartyInline, AgreementRelationInline)
     # What most new MOUs need stays open; what few sources state is folded away.
     fieldsets = (
         (None, {"fields": ("name", "slug", ("kind", "status"), "summary")}),
+        (
+            _("Status as last reported"),
+            {
+                "fields": (
+                    ("status_as_of", "status_as_of_precision", "status_as_of_inferred"),
+                    (
+                        "status_expected_by",
+                        "status_expected_by_precision",
+                        "status_expected_by_inferred",
+                    ),
+                )
+            },
+        ),
         (
             _("Signing"),
             {
@@ -731,6 +744,10 @@ class AgreementAdmin(RecordAdmin):
                     "note",
                 ),
             },
+        ),
+        (
+            _("Parties' countries, where the ministries are not known"),
+            {"fields": ("party_countries", "party_countries_inferred")},
         ),
         (_("Publication"), {"fields": (*PUBLICATION_FIELDS, "updated_at")}),
     )
@@ -808,6 +825,19 @@ class SupportCaseAdmin(RecordAdmin):
     fieldsets = (
         (None, {"fields": ("name", "name_ko", "slug", "company", "sector", ("country", "region"))}),
         (None, {"fields": ("challenge", "outcome", "status", "council", "reported_at", "note")}),
+        (
+            _("Status as last reported"),
+            {
+                "fields": (
+                    ("status_as_of", "status_as_of_precision", "status_as_of_inferred"),
+                    (
+                        "status_expected_by",
+                        "status_expected_by_precision",
+                        "status_expected_by_inferred",
+                    ),
+                )
+            },
+        ),
         (
             _("Staff only"),
             {

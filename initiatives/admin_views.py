@@ -1,5 +1,6 @@
 """Staff-only admin pages beyond the model admins: the data-quality report and the
-reviewers' queue."""
+reviewers' queue and the
+follow-ups due (statuses whose expected date has passed)."""
 
 import datetime
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import models
 from .registry import COLLECTIONS
+from .statuses import follow_ups_due
 
 # Every collection's records, and the figures reported about them.
 RECORD_MODELS = [*(collection.model for collection in COLLECTIONS), models.Metric]
@@ -212,3 +214,21 @@ def review_queue(request):
 
 
 review_queue_view = admin.site.admin_view(review_queue)
+
+
+def follow_ups(request):
+    """Statuses the sources left pending (a body forming, a meeting planned, a case in
+    progress) whose expected date has passed: each needs a newer source, or a note that
+    none is known."""
+    rows = [
+        (record._meta.verbose_name, record, admin_change_url(record)) for record in follow_ups_due()
+    ]
+    context = {
+        **admin.site.each_context(request),
+        "title": _("Follow-ups due"),
+        "rows": rows,
+    }
+    return TemplateResponse(request, "admin/initiatives/follow_ups.html", context)
+
+
+follow_ups_view = admin.site.admin_view(follow_ups)

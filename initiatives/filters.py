@@ -317,8 +317,9 @@ class RecordFilterSet(FacetedFilterSet):
 
 class AgreementFilter(RecordFilterSet):
     # An agreement is in the countries of its parties and in the one it was signed in
-    # (a declaration signed in Jeju has no parties), as on the country pages.
-    country = country_filter("parties__ministry__country", also=("country",))
+    # (a declaration signed in Jeju has no parties), as on the country pages; where only
+    # the parties' countries are known (an earlier agreement another renews), in those.
+    country = country_filter("parties__ministry__country", also=("country", "party_countries"))
     ministry = ministry_filter("parties__ministry")
     kind = kind_filter(Agreement)
     status = status_filter(Agreement)

@@ -5,7 +5,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import TemplateView
 from django.views.i18n import set_language
 
-from initiatives.admin_views import data_quality_view, review_queue_view
+from initiatives.admin_views import data_quality_view, follow_ups_view, review_queue_view
 from initiatives.sitemaps import SITEMAPS
 from portal.health import healthz
 
@@ -14,6 +14,7 @@ urlpatterns = [
     # Before admin.site.urls, whose catch-all would otherwise answer this address.
     path("admin/data-quality/", data_quality_view, name="admin-data-quality"),
     path("admin/review/", review_queue_view, name="admin-review-queue"),
+    path("admin/follow-ups/", follow_ups_view, name="admin-follow-ups"),
     path("admin/", admin.site.urls),
     # The switcher is on every page, and public pages come from the page cache, which
     # keeps no response that sets a cookie (a CSRF token would). Choosing a language

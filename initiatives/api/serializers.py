@@ -210,6 +210,10 @@ class InverseRelationSerializer(serializers.ModelSerializer):
 
 
 class AgreementSerializer(FiguredRecordSerializer):
+    status_as_of = PartialDateField(help_text="The date of the report the status rests on.")
+    status_expected_by = PartialDateField(
+        help_text="When the source expected the pending step (a meeting, operations) by."
+    )
     signed_on = PartialDateField()
     in_force_on = PartialDateField()
     expires_on = PartialDateField()
@@ -223,6 +227,9 @@ class AgreementSerializer(FiguredRecordSerializer):
         many=True, source="relations_to", help_text="Agreements that supersede, renew… this one."
     )
     councils = RelatedKeysField(help_text="Councils established under this agreement.")
+    party_countries = RelatedKeysField(
+        help_text="The parties' countries, where the source gives them but not the ministries."
+    )
 
     class Meta:
         model = Agreement
@@ -230,6 +237,8 @@ class AgreementSerializer(FiguredRecordSerializer):
             *RecordSerializer.common_fields,
             "kind",
             "status",
+            "status_as_of",
+            "status_expected_by",
             "summary",
             "signed_on",
             "in_force_on",
@@ -238,6 +247,8 @@ class AgreementSerializer(FiguredRecordSerializer):
             "venue",
             "country",
             "parties",
+            "party_countries",
+            "party_countries_inferred",
             "cooperation_areas",
             "relations",
             "related_by",
@@ -266,6 +277,10 @@ class MinistrySerializer(FiguredRecordSerializer):
 
 
 class CouncilSerializer(FiguredRecordSerializer):
+    status_as_of = PartialDateField(help_text="The date of the report the status rests on.")
+    status_expected_by = PartialDateField(
+        help_text="When the source expected the pending step (a meeting, operations) by."
+    )
     established_on = PartialDateField()
     host_ministries = RelatedKeysField()
     established_under = RelatedKeyField()
@@ -280,6 +295,8 @@ class CouncilSerializer(FiguredRecordSerializer):
             *RecordSerializer.common_fields,
             "kind",
             "status",
+            "status_as_of",
+            "status_expected_by",
             "summary",
             "established_on",
             "host_ministries",
@@ -314,6 +331,10 @@ class ParticipantSerializer(serializers.ModelSerializer):
 
 
 class MeetingSerializer(FiguredRecordSerializer):
+    status_as_of = PartialDateField(help_text="The date of the report the status rests on.")
+    status_expected_by = PartialDateField(
+        help_text="When the source expected the pending step (a meeting, operations) by."
+    )
     held_on = PartialDateField()
     council = RelatedKeyField()
     country = RelatedKeyField()
@@ -327,12 +348,15 @@ class MeetingSerializer(FiguredRecordSerializer):
             *RecordSerializer.common_fields,
             "kind",
             "status",
+            "status_as_of",
+            "status_expected_by",
             "summary",
             "held_on",
             "council",
             "venue",
             "city",
             "country",
+            "place_inferred",
             "format",
             "presided_by",
             "participants",
@@ -354,6 +378,10 @@ class ActionSerializer(serializers.ModelSerializer):
 
 
 class SupportCaseSerializer(RecordSerializer):
+    status_as_of = PartialDateField(help_text="The date of the report the status rests on.")
+    status_expected_by = PartialDateField(
+        help_text="When the source expected the pending step (a meeting, operations) by."
+    )
     company = RelatedKeyField()
     country = RelatedKeyField()
     council = RelatedKeyField()
@@ -372,6 +400,8 @@ class SupportCaseSerializer(RecordSerializer):
             "challenge",
             "outcome",
             "status",
+            "status_as_of",
+            "status_expected_by",
             "council",
             "reported_at",
             "actions",

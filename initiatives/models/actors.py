@@ -118,7 +118,13 @@ class Organization(Searchable):
         LOCAL_GOVERNMENT = "local-government", _("local or regional government")
         INTERNATIONAL_FORUM = "international-forum", _("international forum")
 
-    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    kind = models.CharField(
+        _("kind"),
+        max_length=30,
+        choices=Kind.choices,
+        blank=True,
+        help_text=_("Left empty when the source does not say."),
+    )
     acronym = models.CharField(_("acronym"), max_length=30, blank=True)
     country = models.ForeignKey(
         Country,

@@ -13,7 +13,7 @@ from .base import CooperationArea, Country, Record, RecordQuerySet, Searchable, 
 
 class AgreementQuerySet(RecordQuerySet):
     def for_list(self):
-        return self.select_related("country").prefetch_related(self.parties())
+        return self.select_related("country").prefetch_related(self.parties(), "party_countries")
 
     def parties(self):
         """The public parties, with their ministries' countries and public signatories."""
@@ -114,10 +114,37 @@ class Agreement(Searchable):
     cooperation_areas = models.ManyToManyField(
         CooperationArea, blank=True, related_name="agreements", verbose_name=_("cooperation areas")
     )
+    # For an agreement whose parties' ministries are not known, only their countries.
+    party_countries = models.ManyToManyField(
+        Country,
+        blank=True,
+        related_name="agreements_as_party",
+        verbose_name=_("parties' countries"),
+        help_text=_("Only where the source makes the countries clear but not the ministries."),
+    )
+    party_countries_inferred = models.BooleanField(
+        _("parties' countries inferred"),
+        default=False,
+        help_text=_("Worked out from context, not stated; the note says why."),
+    )
+    # The status as last reported: when, and by when what is pending was expected.
+    status_as_of, status_as_of_precision, status_as_of_inferred = partial_date_fields(
+        _("status as of"), help_text=_("The date of the report the status rests on.")
+    )
+    (
+        status_expected_by,
+        status_expected_by_precision,
+        status_expected_by_inferred,
+    ) = partial_date_fields(
+        _("expected by"),
+        help_text=_("When the source expected the pending step (a meeting, operations) by."),
+    )
 
     signed = PartialDateAccessor("signed_on")
     in_force = PartialDateAccessor("in_force_on")
     expires = PartialDateAccessor("expires_on")
+    status_reported = PartialDateAccessor("status_as_of")
+    status_expected = PartialDateAccessor("status_expected_by")
 
     route_name = "agreement"
     document_fields = ("name", "name_ko", "summary")
@@ -143,6 +170,8 @@ class Agreement(Searchable):
             partial_date_constraint("signed_on"),
             partial_date_constraint("in_force_on"),
             partial_date_constraint("expires_on"),
+            partial_date_constraint("status_as_of"),
+            partial_date_constraint("status_expected_by"),
         ]
 
 
@@ -206,6 +235,7 @@ class AgreementRelation(models.Model):
         RENEWS = "renews", _("renews")
         AMENDS = "amends", _("amends")
         IMPLEMENTS = "implements", _("implements")
+        BUILDS_ON = "builds-on", _("builds on")
 
     from_agreement = models.ForeignKey(
         Agreement,

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ..dates import PartialDateAccessor, partial_date_constraint, partial_date_fields
 from .actors import Organization
 from .base import Country, Record, RecordQuerySet, Searchable, VisibleQuerySet
 from .councils import Council, Meeting
@@ -80,6 +81,18 @@ class SupportCase(Searchable):
         blank=True,
         related_name="support_cases_reported",
     )
+    # The status as last reported: when, and by when what is pending was expected.
+    status_as_of, status_as_of_precision, status_as_of_inferred = partial_date_fields(
+        _("status as of"), help_text=_("The date of the report the status rests on.")
+    )
+    (
+        status_expected_by,
+        status_expected_by_precision,
+        status_expected_by_inferred,
+    ) = partial_date_fields(
+        _("expected by"),
+        help_text=_("When the source expected the pending step (a meeting, operations) by."),
+    )
     staff_notes = models.TextField(
         _("staff-only notes"), blank=True, help_text=_("Never shown on public pages or exports.")
     )
@@ -88,6 +101,9 @@ class SupportCase(Searchable):
         blank=True,
         help_text=_("Never shown on public pages or exports."),
     )
+
+    status_reported = PartialDateAccessor("status_as_of")
+    status_expected = PartialDateAccessor("status_expected_by")
 
     route_name = "support-case"
     document_fields = ("name", "name_ko", "sector")
@@ -104,6 +120,10 @@ class SupportCase(Searchable):
             models.Index(fields=["country", "name"], name="supportcase_country_name_idx"),
             models.Index(fields=["sector"], name="supportcase_sector_idx"),
             models.Index(fields=["status"], name="supportcase_status_idx"),
+        ]
+        constraints = [
+            partial_date_constraint("status_as_of"),
+            partial_date_constraint("status_expected_by"),
         ]
 
 

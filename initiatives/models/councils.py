@@ -174,7 +174,22 @@ class Council(Searchable):
         _("established on")
     )
 
+    # The status as last reported: when, and by when what is pending was expected.
+    status_as_of, status_as_of_precision, status_as_of_inferred = partial_date_fields(
+        _("status as of"), help_text=_("The date of the report the status rests on.")
+    )
+    (
+        status_expected_by,
+        status_expected_by_precision,
+        status_expected_by_inferred,
+    ) = partial_date_fields(
+        _("expected by"),
+        help_text=_("When the source expected the pending step (a meeting, operations) by."),
+    )
+
     established = PartialDateAccessor("established_on")
+    status_reported = PartialDateAccessor("status_as_of")
+    status_expected = PartialDateAccessor("status_expected_by")
 
     route_name = "council"
     document_fields = ("name", "name_ko", "summary")
@@ -195,6 +210,8 @@ class Council(Searchable):
                 violation_error_message=_("A council cannot be its own umbrella body."),
             ),
             partial_date_constraint("established_on"),
+            partial_date_constraint("status_as_of"),
+            partial_date_constraint("status_expected_by"),
         ]
 
 
@@ -258,8 +275,29 @@ class Meeting(Searchable):
     related_agreements = models.ManyToManyField(
         Agreement, blank=True, related_name="meetings", verbose_name=_("related agreements")
     )
+    place_inferred = models.BooleanField(
+        _("place inferred"),
+        default=False,
+        help_text=_(
+            "The city and country are worked out from context, not stated; the note says why."
+        ),
+    )
+    # The status as last reported: when, and by when what is pending was expected.
+    status_as_of, status_as_of_precision, status_as_of_inferred = partial_date_fields(
+        _("status as of"), help_text=_("The date of the report the status rests on.")
+    )
+    (
+        status_expected_by,
+        status_expected_by_precision,
+        status_expected_by_inferred,
+    ) = partial_date_fields(
+        _("expected by"),
+        help_text=_("When the source expected the pending step (a meeting, operations) by."),
+    )
 
     held = PartialDateAccessor("held_on")
+    status_reported = PartialDateAccessor("status_as_of")
+    status_expected = PartialDateAccessor("status_expected_by")
 
     route_name = "meeting"
     document_fields = ("name", "name_ko", "summary")
@@ -283,7 +321,11 @@ class Meeting(Searchable):
                 name="meeting_not_on_a_day_idx",
             ),
         ]
-        constraints = [partial_date_constraint("held_on")]
+        constraints = [
+            partial_date_constraint("held_on"),
+            partial_date_constraint("status_as_of"),
+            partial_date_constraint("status_expected_by"),
+        ]
 
 
 # Who a meeting participant is: one of these, as the row's exclusive arc.

@@ -34,7 +34,13 @@ class Program(Searchable):
         FACILITY = "facility", _("facility")
         POLICY = "policy", _("policy or strategy")
 
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    kind = models.CharField(
+        _("kind"),
+        max_length=20,
+        choices=Kind.choices,
+        blank=True,
+        help_text=_("Left empty when the source does not say."),
+    )
     summary = models.TextField(_("summary"), blank=True)
     owner_ministries = models.ManyToManyField(
         Ministry, blank=True, related_name="programs", verbose_name=_("owning ministries")

@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from initiatives.dates import PartialDate
+from initiatives.statuses import status_report
 from initiatives.templatetags.i18n_names import display_name, lang_attr
 
 register = template.Library()
@@ -37,6 +38,33 @@ def partial_date(value: PartialDate | None):
         format_html(' <span class="inferred">({})</span>', _("inferred")) if value.inferred else ""
     )
     return format_html('<time datetime="{}">{}</time>{}', value.iso, str(value), inferred)
+
+
+@register.simple_tag
+def status_of(record):
+    """A status with the date it was reported; one whose expected date has passed reads
+    as "Last reported …, expected by …"."""
+    report = status_report(record)
+    if report is None:
+        return ""
+    as_of = partial_date(report.as_of)
+    expected = partial_date(report.expected_by)
+    if report.overdue:
+        return format_html(
+            '<span class="overdue">{}</span>',
+            format_html(
+                _("Last reported {status} as of {as_of}, expected by {expected}"),
+                status=report.label,
+                as_of=as_of,
+                expected=expected,
+            ),
+        )
+    text = format_html("{}", report.label.capitalize())
+    if report.as_of:
+        text = format_html(_("{status}, as of {as_of}"), status=text, as_of=as_of)
+    if report.expected_by:
+        text = format_html(_("{status}, expected by {expected}"), status=text, expected=expected)
+    return text
 
 
 @register.filter
