@@ -209,6 +209,28 @@ class InverseRelationSerializer(serializers.ModelSerializer):
         tabular = {"": "agreement"}
 
 
+class OutcomeSerializer(serializers.Serializer):
+    """What came of an agreement (``outcomes.outcome_counts``)."""
+
+    councils = serializers.IntegerField(
+        source="n_councils", help_text="Councils established under it."
+    )
+    meetings = serializers.IntegerField(
+        source="n_meetings", help_text="Meetings of those councils, or related to it."
+    )
+    support_cases = serializers.IntegerField(
+        source="n_support_cases", help_text="Companies helped through those councils."
+    )
+    figures = serializers.IntegerField(
+        source="n_figures", help_text="Figures reported about it or those councils."
+    )
+    quiet = serializers.BooleanField(
+        source="is_quiet",
+        help_text="No recorded activity (signing, council, meeting, figure) for the "
+        "portal's QUIET_AFTER_MONTHS months (12 by default).",
+    )
+
+
 class AgreementSerializer(FiguredRecordSerializer):
     signed_on = PartialDateField()
     in_force_on = PartialDateField()
@@ -223,6 +245,7 @@ class AgreementSerializer(FiguredRecordSerializer):
         many=True, source="relations_to", help_text="Agreements that supersede, renew… this one."
     )
     councils = RelatedKeysField(help_text="Councils established under this agreement.")
+    what_came_of_it = OutcomeSerializer(source="*", read_only=True)
 
     class Meta:
         model = Agreement
@@ -242,6 +265,7 @@ class AgreementSerializer(FiguredRecordSerializer):
             "relations",
             "related_by",
             "councils",
+            "what_came_of_it",
             "aliases",
             "metrics",
             "citations",

@@ -21,8 +21,8 @@ from django.db import transaction
 from initiatives.models import LoadedFixtureRow
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
-# In dependency order: countries first, everything citing them after.
-DEFAULT_FIXTURES = ["countries.json", "portal.json"]
+# In dependency order: countries first, their regions, everything citing them after.
+DEFAULT_FIXTURES = ["countries.json", "regions.json", "portal.json"]
 
 
 def fingerprint(row: dict) -> tuple[str, str, str]:
