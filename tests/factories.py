@@ -570,6 +570,7 @@ def one_of_everything() -> dict:
         "source": doc,
         "metric": MetricFactory(draft=True, name="Meetings held", council=body),
         "cooperationarea": area,
+        "region": RegionFactory(slug="eastern-asia", countries=("kr",)),
         "post": PostFactory(person=minister, title="Minister", ministry=mss),
         "agreementparty": AgreementPartyFactory(
             agreement=mou, ministry=mss, signatory=minister, signatory_title="Minister"

@@ -2,13 +2,31 @@
 
 import django.db.models.deletion
 import initiatives.models.base
+from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
+
+
+def grant_roles(apps, schema_editor):
+    """Editors and Reviewers keep regions as they keep countries (as 0002 grants)."""
+    app_config = apps.get_app_config("initiatives")
+    app_config.models_module = True  # the migration state's stub lacks it
+    create_permissions(app_config, apps=apps, verbosity=0)
+    app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    permissions = Permission.objects.filter(
+        content_type__app_label="initiatives", content_type__model="region"
+    )
+    for group in Group.objects.filter(name__in=["Editors", "Reviewers"]):
+        group.permissions.add(*permissions)
 
 
 class Migration(migrations.Migration):
 
     dependencies = [
         ('initiatives', '0010_record_versions'),
+        ('auth', '0012_alter_user_first_name_max_length'),
+        ('contenttypes', '0002_remove_content_type_name'),
     ]
 
     operations = [
@@ -35,4 +53,5 @@ class Migration(migrations.Migration):
             },
             bases=(initiatives.models.base.DisplayNameMixin, models.Model),
         ),
+        migrations.RunPython(grant_roles, migrations.RunPython.noop),
     ]
