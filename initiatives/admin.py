@@ -987,6 +987,14 @@ class CountryAdmin(KeepsCitedRecords, admin.ModelAdmin):
     search_fields = ("code", "name", "name_ko")
 
 
+@admin.register(models.Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ("name", "name_ko", "kind", "m49_code", "parent")
+    list_filter = ("kind",)
+    search_fields = ("slug", "name", "name_ko", "m49_code")
+    autocomplete_fields = ("parent", "countries")
+
+
 @admin.register(models.CooperationArea)
 class CooperationAreaAdmin(admin.ModelAdmin):
     list_display = ("name", "name_ko", "slug")

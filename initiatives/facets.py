@@ -8,12 +8,25 @@ the linked records (a slug, a country code), or the field's fixed choices. Only
 public rows count, at both ends of every link (``models.path_visibility``).
 """
 
+import functools
 import hashlib
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import django_filters
-from django.db.models import Case, Count, F, Q, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 
 from .cache import kept_until_tables_change
 from .models import in_interface_language, path_visibility
@@ -165,6 +178,8 @@ class FacetedFilterSet(django_filters.FilterSet):
         paths = self.paths(param)
         if len(paths) == 1:
             return self.grouped(rows, param, paths[0], selected, limit)
+        if getattr(self.filters[param], "per_choice", False):
+            return self.counted_per_choice(rows, param, selected, limit)
         first, *others = paths
         counts: dict[str, list] = {}
         for path in paths:
@@ -179,6 +194,39 @@ class FacetedFilterSet(django_filters.FilterSet):
                 counts[value][3] -= n
         found = sorted(counts.values(), key=lambda r: (r[0] not in selected, -r[3], r[0]))
         return [tuple(r) for r in found if r[3]][:limit]
+
+    def counted_per_choice(self, rows, param, selected: list[str], limit) -> list[tuple]:
+        """(value, name, Korean name, count) as ``counted``, each choice counting its
+        records in a subquery: where two paths end in a relation to several choices (an
+        agreement's parties' countries' regions, and its country of signing's), records
+        cannot be told apart by subtracting one grouping from another."""
+        model = rows.model
+        inside = functools.reduce(
+            operator.or_,
+            (
+                Q(**{path: OuterRef("pk")}) & path_visibility(model, path)
+                for path in self.paths(param)
+            ),
+        )
+        # COUNT as a plain function, so the subquery adds no GROUP BY of its own.
+        count = Func(F("pk"), function="COUNT", template="COUNT(DISTINCT %(expressions)s)")
+        n = Subquery(rows.filter(inside).annotate(n=count).values("n"), output_field=IntegerField())
+        key = self.key(param)
+        chosen = (
+            Case(When(**{f"{key}__in": selected}, then=Value(0)), default=Value(1))
+            if selected
+            else Value(1)
+        )
+        choices = (
+            self.filters[param]
+            .queryset.model._default_manager.annotate(n=n, chosen=chosen)
+            .filter(n__gt=0)
+            .order_by("chosen", "-n", key)
+            .values_list(key, "name", "name_ko", "n")
+        )
+        if limit is not None:
+            choices = choices[:limit]
+        return list(choices)
 
     def grouped(self, rows, param, path: str, selected: list[str], limit=None) -> list[tuple]:
         """(value, name, Korean name, count) of each choice ``path`` gives ``rows``, the

@@ -1,4 +1,4 @@
-"""One FilterSet per collection; the same words (q, country, ministry, kind, status,
+"""One FilterSet per collection; the same words (q, country, region, ministry, kind, status,
 date_from, date_to, sort) mean the same thing on every list, in CSV, the API and feeds.
 
 The filters are django-filter's own where they do the job, so they validate, render
@@ -15,6 +15,7 @@ the API and feeds answer 400. The facets beside each list are in ``facets.py``.
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import F, Q
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -32,11 +33,13 @@ from .models import (
     Organization,
     Person,
     Program,
+    Region,
     Source,
     SupportCase,
     crosses_to_many,
     path_visibility,
 )
+from .outcomes import quiet_condition
 from .templatetags.i18n_names import language_name
 
 MAX_TEXT = 200
@@ -127,16 +130,106 @@ def country_filter(path="country", *, also=()):
     )
 
 
+class RegionFilter(LinkedFilter):
+    """Records in any country of the chosen regions or groupings (``?region=europe``),
+    by the same paths as the list's ``country`` filter."""
+
+    # A country is in several regions: the facet counts each region on its own.
+    per_choice = True
+
+    def __init__(self, country_paths: tuple[str, ...], **kwargs):
+        first, *others = (f"{path}__regions" for path in country_paths)
+        super().__init__(
+            first,
+            also=tuple(others),
+            queryset=Region.objects.all(),
+            lower=True,
+            noun=_("region"),
+            label=_("Region"),
+            **kwargs,
+        )
+
+
+def region_filter(path="country", *, also=()):
+    return RegionFilter((path, *also))
+
+
 def ministry_filter(path):
     return LinkedFilter(
         path, queryset=Ministry.objects.published(), noun=_("ministry"), label=_("Ministry")
     )
 
 
+class CouncilLinkedFilter(LinkedFilter):
+    """Records of the chosen councils and of the bodies under them (an umbrella body's
+    per-mission bodies); with ``sub_bodies=exclude``, of the chosen councils alone."""
+
+    def __init__(self, field_name="council", **kwargs):
+        super().__init__(
+            field_name,
+            queryset=Council.objects.published(),
+            noun=_("council"),
+            label=_("Council"),
+            **kwargs,
+        )
+
+    @property
+    def paths(self) -> tuple[str, ...]:
+        filterset = getattr(self, "parent", None)
+        alone = filterset is not None and filterset.cleaned().get("sub_bodies") == SubBodies.EXCLUDE
+        return (self.field_name,) if alone else (self.field_name, f"{self.field_name}__parent")
+
+
+class SubBodies(models.TextChoices):
+    INCLUDE = "include", _("included")
+    EXCLUDE = "exclude", _("left out: the chosen council alone")
+
+
+class SubBodiesFilter(django_filters.ChoiceFilter):
+    """Whether ``council`` takes in the bodies under the chosen ones; read by that
+    filter, so it filters nothing itself."""
+
+    def __init__(self):
+        super().__init__(
+            choices=SubBodies.choices,
+            label=_("Bodies under the council"),
+            empty_label=_("included"),
+            error_messages={"invalid_choice": unknown(_("choice of bodies under the council"))},
+        )
+
+    def filter(self, qs, value):
+        return qs
+
+
+class Quiet(models.TextChoices):
+    YES = "yes", _("quiet")
+    NO = "no", _("not quiet")
+
+
+class QuietFilter(django_filters.ChoiceFilter):
+    """Agreements with no recorded activity for ``settings.QUIET_AFTER_MONTHS`` months
+    (``quiet=yes``), or the others (``quiet=no``); see ``outcomes``."""
+
+    def __init__(self):
+        super().__init__(
+            choices=Quiet.choices,
+            label=_("Recorded activity"),
+            empty_label=_("any"),
+            error_messages={"invalid_choice": unknown(_("choice of quiet or not"))},
+        )
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        condition = quiet_condition()
+        return qs.filter(condition) if value == Quiet.YES else qs.exclude(condition)
+
+    def keys(self, value) -> list[str]:
+        return [value] if value else []
+
+
 def council_filter():
-    return LinkedFilter(
-        "council", queryset=Council.objects.published(), noun=_("council"), label=_("Council")
-    )
+    return CouncilLinkedFilter()
 
 
 # Values of a field --------------------------------------------------------------------
@@ -320,12 +413,14 @@ class AgreementFilter(RecordFilterSet):
     # (a declaration signed in Jeju has no parties), as on the country pages; where only
     # the parties' countries are known (an earlier agreement another renews), in those.
     country = country_filter("parties__ministry__country", also=("country", "party_countries"))
+    region = region_filter("parties__ministry__country", also=("country", "party_countries"))
     ministry = ministry_filter("parties__ministry")
     kind = kind_filter(Agreement)
     status = status_filter(Agreement)
+    quiet = QuietFilter()
     date_from, date_to = date_filters("signed_on")
     sort = by_date("signed_on", _("signing date"))
-    facets = (Facet("country"), Facet("ministry"), Facet("kind"), Facet("status"))
+    facets = (Facet("country"), Facet("region"), Facet("ministry"), Facet("kind"), Facet("status"))
 
     class Meta:
         model = Agreement
@@ -334,8 +429,9 @@ class AgreementFilter(RecordFilterSet):
 
 class MinistryFilter(RecordFilterSet):
     country = country_filter()
+    region = region_filter()
     sort = by_name()
-    facets = (Facet("country"),)
+    facets = (Facet("country"), Facet("region"))
 
     class Meta:
         model = Ministry
@@ -344,6 +440,7 @@ class MinistryFilter(RecordFilterSet):
 
 class CouncilFilter(RecordFilterSet):
     country = country_filter()
+    region = region_filter()
     ministry = ministry_filter("host_ministries")
     mission = LinkedFilter(
         "mission",
@@ -357,6 +454,7 @@ class CouncilFilter(RecordFilterSet):
     sort = by_date("established_on", _("date established"))
     facets = (
         Facet("country"),
+        Facet("region"),
         Facet("ministry"),
         Facet("mission"),
         Facet("kind"),
@@ -370,8 +468,10 @@ class CouncilFilter(RecordFilterSet):
 
 class MeetingFilter(RecordFilterSet):
     country = country_filter()
+    region = region_filter()
     ministry = ministry_filter("participants__ministry")
     council = council_filter()
+    sub_bodies = SubBodiesFilter()
     format = ChoicesFilter("format", Meeting.Format.choices, label=_("Format"))
     kind = kind_filter(Meeting)
     status = status_filter(Meeting)
@@ -379,6 +479,7 @@ class MeetingFilter(RecordFilterSet):
     sort = by_date("held_on")
     facets = (
         Facet("country"),
+        Facet("region"),
         Facet("council"),
         Facet("ministry"),
         Facet("format"),
@@ -393,6 +494,7 @@ class MeetingFilter(RecordFilterSet):
 
 class SupportCaseFilter(RecordFilterSet):
     country = country_filter()
+    region = region_filter()
     sector = TextValuesFilter("sector", label=_("Sector"))
     organization = LinkedFilter(
         "actions__organization",
@@ -401,10 +503,12 @@ class SupportCaseFilter(RecordFilterSet):
         label=_("Supporting organization"),
     )
     council = council_filter()
+    sub_bodies = SubBodiesFilter()
     status = status_filter(SupportCase, _("Outcome status"))
     sort = by_name()
     facets = (
         Facet("country"),
+        Facet("region"),
         Facet("sector"),
         Facet("organization"),
         Facet("council"),
@@ -418,10 +522,11 @@ class SupportCaseFilter(RecordFilterSet):
 
 class OrganizationFilter(RecordFilterSet):
     country = country_filter()
+    region = region_filter()
     ministry = ministry_filter("parent_ministry")
     kind = kind_filter(Organization)
     sort = by_name()
-    facets = (Facet("country"), Facet("ministry"), Facet("kind"))
+    facets = (Facet("country"), Facet("region"), Facet("ministry"), Facet("kind"))
 
     class Meta:
         model = Organization
@@ -430,9 +535,10 @@ class OrganizationFilter(RecordFilterSet):
 
 class PersonFilter(RecordFilterSet):
     country = country_filter()
+    region = region_filter()
     ministry = ministry_filter("posts__ministry")
     sort = by_name()
-    facets = (Facet("country"), Facet("ministry"))
+    facets = (Facet("country"), Facet("region"), Facet("ministry"))
 
     class Meta:
         model = Person
@@ -441,11 +547,12 @@ class PersonFilter(RecordFilterSet):
 
 class ProgramFilter(RecordFilterSet):
     country = country_filter()
+    region = region_filter()
     ministry = ministry_filter("owner_ministries")
     kind = kind_filter(Program)
     date_from, date_to = date_filters("starts_on")
     sort = by_date("starts_on", _("start"))
-    facets = (Facet("country"), Facet("ministry"), Facet("kind"))
+    facets = (Facet("country"), Facet("region"), Facet("ministry"), Facet("kind"))
 
     class Meta:
         model = Program

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import filters, models
 from .api import serializers
-from .views.records import AgreementDetailView, RecordDetailView
+from .views.records import AgreementDetailView, CouncilDetailView, RecordDetailView
 
 
 @dataclass(frozen=True)
@@ -94,6 +94,7 @@ COLLECTIONS = (
         filters.CouncilFilter,
         serializers.CouncilSerializer,
         "Published councils, consultative bodies and alliances.",
+        detail_view=CouncilDetailView,
         search_weight=0.9,
     ),
     Collection(
@@ -101,7 +102,9 @@ COLLECTIONS = (
         "meetings",
         filters.MeetingFilter,
         serializers.MeetingSerializer,
-        "Published meetings; `format` is the meeting's (in-person, online, hybrid).",
+        "Published meetings; `format` is the meeting's (in-person, online, hybrid); "
+        "`council` takes in the bodies under the chosen councils unless "
+        "`sub_bodies=exclude`.",
         feeds=(
             Feed("feeds:meetings", _("Atom feed"), ATOM),
             Feed("feeds:meetings-ics", _("Calendar (iCalendar)"), "text/calendar"),
@@ -113,7 +116,9 @@ COLLECTIONS = (
         "support-cases",
         filters.SupportCaseFilter,
         serializers.SupportCaseSerializer,
-        "Published support cases (staff-only notes and contacts are never included).",
+        "Published support cases (staff-only notes and contacts are never included); "
+        "`council` takes in the bodies under the chosen councils unless "
+        "`sub_bodies=exclude`.",
         search_weight=0.8,
     ),
     Collection(

@@ -1,13 +1,14 @@
 """/sitemap.xml: an index of sections: the dashboard and the lists, every published
 detail page (one section per collection of the registry, in pages of at most
-``SITEMAP_LIMIT`` addresses), and each country page that has one."""
+``SITEMAP_LIMIT`` addresses), each country page that has one, and each region's with records."""
 
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from .models import Country
+from .models import Country, Region
 from .registry import COLLECTIONS
 from .views.countries import records_per_country
+from .views.regions import records_per_region
 
 # Addresses per sitemap page: a page reads at most this many records.
 SITEMAP_LIMIT = 2000
@@ -30,6 +31,13 @@ class CountrySitemap(Sitemap):
         return Country.objects.filter(code__in=records_per_country()).order_by("code")
 
 
+class RegionSitemap(Sitemap):
+    """The regions and groupings with public records in their countries."""
+
+    def items(self):
+        return Region.objects.filter(slug__in=records_per_region()).order_by("slug")
+
+
 class PageSitemap(Sitemap):
     """The dashboard, each collection's list and the list of countries."""
 
@@ -38,6 +46,7 @@ class PageSitemap(Sitemap):
             "initiatives:dashboard",
             *(collection.list_route for collection in COLLECTIONS),
             "initiatives:country-list",
+            "initiatives:region-list",
         ]
 
     def location(self, route):
@@ -52,4 +61,5 @@ SITEMAPS = {
     "pages": PageSitemap,
     **{c.model._meta.model_name: record_sitemap(c.model) for c in COLLECTIONS},
     "country": CountrySitemap,
+    "region": RegionSitemap,
 }

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from .registry import COLLECTIONS
-from .views import countries, dashboard, lists, search
+from .views import countries, dashboard, lists, regions, search
 
 app_name = "initiatives"
 
@@ -10,6 +10,8 @@ urlpatterns = [
     path("search/", search.SearchView.as_view(), name="search"),
     path("countries/", countries.CountryListView.as_view(), name="country-list"),
     path("countries/<str:code>/", countries.CountryDetailView.as_view(), name="country-detail"),
+    path("regions/", regions.RegionListView.as_view(), name="region-list"),
+    path("regions/<slug:slug>/", regions.RegionDetailView.as_view(), name="region-detail"),
 ]
 for collection in COLLECTIONS:
     urlpatterns += [

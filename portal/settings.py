@@ -289,6 +289,9 @@ PAGE_CACHE_SECONDS = int(
 # requests only in a cache every web process shares and invalidates: Redis, or the one
 # process of a development server. Otherwise each request counts afresh.
 KEEP_FIGURES = os.environ.get("KEEP_FIGURES", "1" if REDIS_URL or not PRODUCTION else "0") == "1"
+# An agreement with no recorded activity (no council established, meeting held or
+# figure reported) for this many months is flagged as quiet.
+QUIET_AFTER_MONTHS = int(os.environ.get("QUIET_AFTER_MONTHS", "12"))
 
 LOGGING = {
     "version": 1,

@@ -74,6 +74,39 @@ class CountryFactory(DjangoModelFactory):
     name = factory.LazyAttribute(lambda o: COUNTRY_NAMES.get(o.code, o.code.upper()))
 
 
+class RegionFactory(DjangoModelFactory):
+    """A region or grouping; one with a slug already taken is found, not made again.
+    ``countries=("be", "fr")`` puts those countries in it."""
+
+    class Meta:
+        model = models.Region
+        django_get_or_create = ("slug",)
+        skip_postgeneration_save = True
+
+    slug = "europe"
+    name = factory.LazyAttribute(lambda o: o.slug.replace("-", " ").title())
+    kind = models.Region.Kind.REGION
+    source = "UN M49"
+
+    @factory.post_generation
+    def countries(self, create, codes, **kwargs):
+        for code in codes or ():
+            self.countries.add(CountryFactory(code=code))
+
+
+def world_regions() -> list:
+    """The regions of ``portal_world``'s countries, as the fixture has them."""
+    return [
+        RegionFactory(slug="europe", name="Europe", name_ko="유럽", countries=("be", "fr")),
+        RegionFactory(
+            slug="western-europe", kind=models.Region.Kind.SUB_REGION, countries=("be", "fr")
+        ),
+        RegionFactory(slug="asia", name="Asia", countries=("kr", "vn")),
+        RegionFactory(slug="eu", kind=models.Region.Kind.GROUPING, countries=("be", "fr")),
+        RegionFactory(slug="asean", kind=models.Region.Kind.GROUPING, countries=("vn",)),
+    ]
+
+
 class SourceFactory(DjangoModelFactory):
     """A published source document; one with a slug already taken is found, not made again."""
 
@@ -548,6 +581,7 @@ def one_of_everything() -> dict:
         "source": doc,
         "metric": MetricFactory(draft=True, name="Meetings held", council=body),
         "cooperationarea": area,
+        "region": RegionFactory(slug="eastern-asia", countries=("kr",)),
         "post": PostFactory(person=minister, title="Minister", ministry=mss),
         "agreementparty": AgreementPartyFactory(
             agreement=mou, ministry=mss, signatory=minister, signatory_title="Minister"
@@ -655,4 +689,5 @@ def portal_world(*, size: int, prefix: str = "w") -> dict:
         world["councils"].append(body)
         world["meetings"].append(sitting)
         world["cases"].append(case)
+    world["regions"] = world_regions()
     return world

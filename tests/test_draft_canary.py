@@ -199,11 +199,16 @@ def surfaces(records) -> list[str]:
     urls += ["/countries/", "/countries/?format=csv", "/api/countries/", "/countries/kr/"]
     urls += [f"/countries/{code}/" for code in ("be", "cn", "de", "us")]
     urls += ["/feeds/agreements/", "/feeds/meetings/", "/feeds/meetings.ics"]
+    # The draft country's regions (Southern Europe, Europe, the EU, the OECD) and another.
+    urls += ["/regions/"]
+    urls += [f"/regions/{slug}/" for slug in ("southern-europe", "europe", "eu", "oecd", "asia")]
+    urls += ["/feeds/agreements/?region=eu", "/feeds/meetings/?region=europe"]
     for collection in COLLECTIONS:
         base = f"/{collection.segment}/"
         urls += [base, f"{base}?format=csv", f"/api/{collection.segment}/"]
         if "country" in collection.filterset.base_filters:
             urls += [f"{base}?country={DRAFT_COUNTRY}", f"/api/{collection.segment}/?country=kr"]
+            urls += [f"{base}?region=southern-europe", f"/api/{collection.segment}/?region=eu"]
         urls.append(f"{base}?q=canary")
     for record in records:
         urls += [record.get_absolute_url(), f"/api/{record_segment(record)}/{record.slug}/"]
@@ -252,7 +257,11 @@ def test_a_draft_of_every_kind_leaves_no_trace_on_any_public_surface():
         text = body.decode("utf-8", errors="replace")
         if CANARY not in url.lower():  # a search echoes what was asked
             assert CANARY not in text.lower(), f"{url} ({language}) shows a draft"
-        if DRAFT_COUNTRY not in url:
+        if url.startswith("/regions/"):
+            # A region lists its member countries by name (reference data), and links
+            # only those with public records.
+            assert f'/countries/{DRAFT_COUNTRY}/"' not in text, f"{url} links its country"
+        elif DRAFT_COUNTRY not in url:
             assert "Portugal" not in text and "포르투갈" not in text, f"{url} shows its country"
     assert before[("en", "/countries/kr/")][0] == 200
     assert Client().get(f"/countries/{DRAFT_COUNTRY}/").status_code == 404

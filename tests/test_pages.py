@@ -18,7 +18,6 @@ from initiatives.models import (
     Source,
     SupportCase,
 )
-from initiatives.views.records import QUIET_AFTER
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -124,7 +123,7 @@ def test_quiet_agreement_says_no_recorded_activity_since(client):
 
 
 def test_active_agreement_is_not_flagged_as_quiet(client):
-    recent = datetime.date.today() - QUIET_AFTER / 2
+    recent = datetime.date.today() - datetime.timedelta(days=180)
     fresh = f.AgreementFactory(slug="fresh", signed=recent.isoformat())
     assert "No recorded activity since" not in page(client, fresh.get_absolute_url())
 

@@ -44,6 +44,13 @@ def pages(world, prefix) -> dict[str, str]:
             "council-list-filtered": reverse("initiatives:council-list")
             + f"?mission={prefix}-embassy-1&ministry={prefix}-mss&status=active",
             "agreement-list-page-2": reverse("initiatives:agreement-list") + "?page=2",
+            "agreement-list-by-region": reverse("initiatives:agreement-list")
+            + "?region=europe&date_from=2024",
+            "meeting-list-by-region": reverse("initiatives:meeting-list")
+            + f"?region=eu&region=asean&council={prefix}-council-1",
+            "region-list": reverse("initiatives:region-list"),
+            "region": reverse("initiatives:region-detail", args=["europe"]),
+            "grouping": reverse("initiatives:region-detail", args=["asean"]),
             "framework-agreement": world["framework"].get_absolute_url(),
             "agreement": world["agreements"][1].get_absolute_url(),
             "umbrella-council": world["umbrella"].get_absolute_url(),
@@ -96,6 +103,11 @@ PAGE_NAMES = [
     "support-case-list-filtered",
     "council-list-filtered",
     "agreement-list-page-2",
+    "agreement-list-by-region",
+    "meeting-list-by-region",
+    "region-list",
+    "region",
+    "grouping",
     "framework-agreement",
     "agreement",
     "umbrella-council",

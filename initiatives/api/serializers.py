@@ -209,6 +209,28 @@ class InverseRelationSerializer(serializers.ModelSerializer):
         tabular = {"": "agreement"}
 
 
+class OutcomeSerializer(serializers.Serializer):
+    """What came of an agreement (``outcomes.outcome_counts``)."""
+
+    councils = serializers.IntegerField(
+        source="n_councils", help_text="Councils established under it."
+    )
+    meetings = serializers.IntegerField(
+        source="n_meetings", help_text="Meetings of those councils, or related to it."
+    )
+    support_cases = serializers.IntegerField(
+        source="n_support_cases", help_text="Companies helped through those councils."
+    )
+    figures = serializers.IntegerField(
+        source="n_figures", help_text="Figures reported about it or those councils."
+    )
+    quiet = serializers.BooleanField(
+        source="is_quiet",
+        help_text="No recorded activity (signing, council, meeting, figure) for the "
+        "portal's QUIET_AFTER_MONTHS months (12 by default).",
+    )
+
+
 class AgreementSerializer(FiguredRecordSerializer):
     status_as_of = PartialDateField(help_text="The date of the report the status rests on.")
     status_expected_by = PartialDateField(
@@ -230,6 +252,7 @@ class AgreementSerializer(FiguredRecordSerializer):
     party_countries = RelatedKeysField(
         help_text="The parties' countries, where the source gives them but not the ministries."
     )
+    what_came_of_it = OutcomeSerializer(source="*", read_only=True)
 
     class Meta:
         model = Agreement
@@ -253,6 +276,7 @@ class AgreementSerializer(FiguredRecordSerializer):
             "relations",
             "related_by",
             "councils",
+            "what_came_of_it",
             "aliases",
             "metrics",
             "citations",

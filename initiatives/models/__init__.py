@@ -8,7 +8,8 @@ One module per part of the domain, each with its QuerySets:
 - ``councils``: councils, meetings and who took part;
 - ``cases``: support cases and the actions taken;
 - ``programs``: initiatives, projects, events, facilities;
-- ``evidence``: sources, citations, aliases and reported figures.
+- ``evidence``: sources, citations, aliases and reported figures;
+- ``regions``: UN M49 regions and groupings of countries (reference data).
 
 See DESIGN.md for the rules the data obeys. In short: every public record has a
 Citation; dates carry a precision and an "inferred" flag; other spellings are
@@ -37,6 +38,7 @@ from .cases import SupportAction, SupportCase
 from .councils import CALENDAR_FIELDS, Council, Meeting, MeetingParticipant
 from .evidence import CITABLE, CITATION_LIMIT, NAMEABLE, Alias, Citation, Metric, Source
 from .programs import Program
+from .regions import Region
 from .reviews import ChangeReview
 
 __all__ = [
@@ -65,6 +67,7 @@ __all__ = [
     "Program",
     "Record",
     "RecordChanged",
+    "Region",
     "Searchable",
     "Source",
     "SupportAction",

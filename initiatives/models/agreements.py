@@ -13,7 +13,30 @@ from .base import CooperationArea, Country, Record, RecordQuerySet, Searchable, 
 
 class AgreementQuerySet(RecordQuerySet):
     def for_list(self):
-        return self.select_related("country").prefetch_related(self.parties(), "party_countries")
+        return (
+            self.select_related("country")
+            .prefetch_related(self.parties(), "party_countries")
+            .with_outcome()
+        )
+
+    def with_outcome(self):
+        """What ``outcomes.outcome_of()`` reads: the public councils set up under each
+        agreement with their meetings, cases and figures, and the agreement's own
+        meetings and figures (kept apart from the page's other prefetches of them)."""
+        councils = self.linked(
+            "councils",
+            then=lambda councils: councils.prefetch_related(
+                councils.linked("meetings"),
+                councils.linked("support_cases"),
+                councils.linked("metrics"),
+            ),
+            to_attr="outcome_councils",
+        )
+        return self.prefetch_related(
+            councils,
+            self.linked("meetings", to_attr="outcome_meetings"),
+            self.linked("metrics", to_attr="outcome_metrics"),
+        )
 
     def parties(self):
         """The public parties, with their ministries' countries and public signatories."""
@@ -48,8 +71,11 @@ class AgreementQuerySet(RecordQuerySet):
         )
 
     def for_export(self):
+        from ..outcomes import outcome_counts  # it reads the other models of the domain
+
         return (
             self.for_list()
+            .annotate(**outcome_counts())
             .figured()
             .prefetch_related(
                 "cooperation_areas",

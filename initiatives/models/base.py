@@ -148,19 +148,20 @@ class VisibleQuerySet(models.QuerySet):
         """The rows the public may not see: drafts, and links to them."""
         return self.exclude(visibility(self.model))
 
-    def linked(self, relation: str, *, select=(), then=None):
+    def linked(self, relation: str, *, select=(), then=None, to_attr=None):
         """``relation`` prefetched through its public rows only: a draft at the other
         end reads as absent (a foreign key as None, a list without it).
 
         ``select`` joins what the linked rows' own visibility vouches for (a party's
         ministry) or what has no publication state (a country); ``then`` is given the
-        linked rows' queryset to read further links from them."""
+        linked rows' queryset to read further links from them; ``to_attr`` keeps them in
+        a list of that name, apart from another prefetch of the same relation."""
         field = related_field(self.model, relation)
         target = field.related_model
         back = field.remote_field.name if field.one_to_many else ""
         rows = target._default_manager.filter(visibility(target, back=back))
         rows = rows.select_related(*select)
-        return models.Prefetch(relation, queryset=then(rows) if then else rows)
+        return models.Prefetch(relation, queryset=then(rows) if then else rows, to_attr=to_attr)
 
 
 class SlugQuerySet(models.QuerySet):

@@ -37,11 +37,20 @@ class CouncilQuerySet(RecordQuerySet):
             self.for_list()
             .figured()
             .prefetch_related(
-                self.linked("children"),
+                self.linked("children", then=lambda bodies: bodies.with_records()),
                 self.linked("members"),
                 self.linked("meetings", select=["country"]),
                 self.linked("support_cases"),
             )
+        )
+
+    def with_records(self):
+        """With each council's public meetings, support cases and figures: an umbrella
+        body's page shows those of the bodies under it too."""
+        return self.prefetch_related(
+            self.linked("meetings", select=["country"]),
+            self.linked("support_cases"),
+            self.figures(),
         )
 
     def for_export(self):

@@ -8,6 +8,7 @@ is that filter's facet, counted over every country at once."""
 import re
 from urllib.parse import urlencode
 
+from django.db.models import F, OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -20,7 +21,7 @@ from ..api.serializers import CountrySerializer
 from ..cache import kept_until_tables_change
 from ..exports import CSVExportMixin
 from ..facets import FACET_CACHE_SECONDS
-from ..models import Country, Metric, Organization
+from ..models import Country, Metric, Organization, Region, in_interface_language
 from ..registry import COLLECTIONS, Collection
 from .lists import ListPageMixin
 
@@ -66,11 +67,24 @@ class CountryListView(CSVExportMixin, ListPageMixin, FilterView):
 
     def get_queryset(self):
         self.counts = records_per_country()
-        return Country.objects.filter(code__in=self.counts)
+        # Grouped by UN M49 region (a country in none, such as Antarctica, comes last).
+        area = Region.objects.filter(kind=Region.Kind.REGION, countries=OuterRef("pk"))
+        return (
+            Country.objects.filter(code__in=self.counts)
+            .annotate(
+                area_slug=Subquery(area.values("slug")[:1]),
+                area_name=Subquery(area.values("name")[:1]),
+                area_name_ko=Subquery(area.values("name_ko")[:1]),
+            )
+            .order_by(F("area_name").asc(nulls_last=True), "name")
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         for country in context["object_list"]:
+            country.area = in_interface_language(
+                country.area_name or "", country.area_name_ko or ""
+            )
             country.record_counts = sorted(
                 (str(model._meta.verbose_name_plural), n, counted_name(model, n))
                 for model, n in self.counts.get(country.code, {}).items()
@@ -87,8 +101,9 @@ class Section(list):
     limit = SECTION_LIMIT
 
     @classmethod
-    def of(cls, collection: Collection, code: str, *, extra=None, exclude=None):
-        query = {"country": [code], **{name: [value] for name, value in (extra or {}).items()}}
+    def of(cls, collection: Collection, code: str, *, param="country", extra=None, exclude=None):
+        """``param`` is the filter that places records (``country``, or ``region``)."""
+        query = {param: [code], **{name: [value] for name, value in (extra or {}).items()}}
         filterset = collection.filterset(query, queryset=collection.model.objects.published())
         records = filterset.qs
         if exclude:

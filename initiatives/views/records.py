@@ -3,15 +3,18 @@ fetches only public records at their other end."""
 
 import datetime
 
-from django.utils.translation import gettext_lazy
+from django.conf import settings
+from django.utils.translation import ngettext
 from django.views.generic import DetailView
 
-from ..dates import PartialDate
 from ..models import CITATION_LIMIT, Source
+from ..outcomes import outcome_of
 
-# An agreement with nothing recorded for this long is flagged as gone quiet.
-QUIET_AFTER = datetime.timedelta(days=365)
-QUIET_AFTER_TEXT = gettext_lazy("12 months")
+
+def quiet_after_text() -> str:
+    """ "12 months": how long an agreement goes without activity before it is quiet."""
+    n = settings.QUIET_AFTER_MONTHS
+    return ngettext("%(n)s month", "%(n)s months", n) % {"n": n}
 
 
 class RecordDetailView(DetailView):
@@ -33,48 +36,42 @@ class RecordDetailView(DetailView):
         return context
 
 
-def latest(dates) -> PartialDate | None:
-    dates = [d for d in dates if d is not None]
-    return max(dates, key=lambda d: d.end) if dates else None
-
-
 class AgreementDetailView(RecordDetailView):
     def get_context_data(self, **kwargs):
         """What came of the agreement: its councils, their meetings and cases, figures."""
         context = super().get_context_data(**kwargs)
-        agreement = self.object
-        councils = list(agreement.councils.all())
+        outcome = outcome_of(self.object)
+        context.update(
+            councils=outcome.councils,
+            meetings=outcome.meetings,
+            cases=outcome.cases,
+            metrics=outcome.metrics,
+            last_activity=outcome.last_activity,
+            quiet=outcome.quiet,
+            quiet_after=quiet_after_text(),
+        )
+        return context
+
+
+class CouncilDetailView(RecordDetailView):
+    def get_context_data(self, **kwargs):
+        """The council's meetings, support cases and figures with those of the bodies
+        under it, each with the body it belongs to."""
+        context = super().get_context_data(**kwargs)
+        council = self.object
+        bodies = [council, *council.children.all()]
         meetings = sorted(
-            {
-                meeting.pk: meeting
-                for meeting in [
-                    *(m for council in councils for m in council.meetings.all()),
-                    *agreement.meetings.all(),
-                ]
-            }.values(),
-            key=lambda m: m.held_on or datetime.date.min,
+            ((meeting, body) for body in bodies for meeting in body.meetings.all()),
+            key=lambda pair: (pair[0].held_on or datetime.date.min, pair[0].name),
             reverse=True,
         )
-        cases = [case for council in councils for case in council.support_cases.all()]
-        metrics = [
-            *agreement.metrics.all(),
-            *(metric for council in councils for metric in council.metrics.all()),
-        ]
-        last = latest(
-            [agreement.signed, agreement.in_force]
-            + [c.established for c in councils]
-            + [m.held for m in meetings]
-            + [m.measured for m in metrics]
-        )
-        # Subtracted from today, not added to a date that may lie at datetime's limit.
-        quiet = last is not None and last.end < datetime.date.today() - QUIET_AFTER
+        cases = [(case, body) for body in bodies for case in body.support_cases.all()]
         context.update(
-            councils=councils,
-            meetings=meetings,
-            cases=cases,
-            metrics=metrics,
-            last_activity=last,
-            quiet=quiet,
-            quiet_after=QUIET_AFTER_TEXT,
+            sub_bodies=bodies[1:],
+            body_meetings=meetings,
+            body_cases=cases,
+            body_metrics=[metric for body in bodies for metric in body.metrics.all()],
+            own_meetings=sum(1 for _meeting, body in meetings if body is council),
+            own_cases=sum(1 for _case, body in cases if body is council),
         )
         return context

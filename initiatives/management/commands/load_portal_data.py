@@ -30,8 +30,8 @@ from initiatives.source_text import content_hash
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 SOURCE_TEXTS = FIXTURES_DIR / "sources"
-# In dependency order: countries first, everything citing them after.
-DEFAULT_FIXTURES = ["countries.json", "portal.json"]
+# In dependency order: countries first, their regions, everything citing them after.
+DEFAULT_FIXTURES = ["countries.json", "regions.json", "portal.json"]
 
 
 def fingerprint(row: dict) -> tuple[str, str, str]:
