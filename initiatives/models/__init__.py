@@ -37,6 +37,7 @@ from .cases import SupportAction, SupportCase
 from .councils import CALENDAR_FIELDS, Council, Meeting, MeetingParticipant
 from .evidence import CITABLE, CITATION_LIMIT, NAMEABLE, Alias, Citation, Metric, Source
 from .programs import Program
+from .search import SearchEntry
 
 __all__ = [
     "CALENDAR_FIELDS",
@@ -63,6 +64,7 @@ __all__ = [
     "Program",
     "Record",
     "RecordChanged",
+    "SearchEntry",
     "Searchable",
     "Source",
     "SupportAction",

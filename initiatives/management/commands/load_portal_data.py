@@ -18,6 +18,7 @@ from django.core import serializers
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from initiatives import search_index
 from initiatives.models import LoadedFixtureRow
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
@@ -74,6 +75,8 @@ class Command(BaseCommand):
                     ]
                 )
                 ledger.update((entry.model, entry.row_hash) for _row, entry in pending)
+            # Rows are loaded raw, which writes no search entries: write them all now.
+            search_index.rebuild()
         if verbosity:
             verb = "Saved" if overwrite else "Added"
             self.stdout.write(f"{verb} {added} records; left {kept} as they are.")
