@@ -7,7 +7,8 @@ class InitiativesConfig(AppConfig):
     verbose_name = _("SME globalization initiatives")
 
     def ready(self):
-        from . import cache, versions
+        from . import cache, search_index, versions
 
         cache.connect_signals()
         versions.connect_signals()
+        search_index.connect()

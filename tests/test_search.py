@@ -1,13 +1,15 @@
-"""Search across every collection, grouped by kind; any alias finds its record."""
+"""Search: one ranked list across every kind, words in any order, linked facts, Korean,
+"did you mean", kept in step with the records however they are written."""
 
-import importlib
+import json
 
 import pytest
 from django.db import connection
 from django.urls import reverse
 
-from initiatives.models import Agreement, contains
-from initiatives.search import CONFIG, SEARCHED, search
+from initiatives import search_index
+from initiatives.models import Agreement, SearchEntry
+from initiatives.search import search, terms
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -15,164 +17,177 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def records():
-    mss = f.MinistryFactory(slug="mss", name="Ministry of SMEs and Startups", acronym="MSS")
+    be = f.CountryFactory(code="be", name="Belgium", name_ko="벨기에")
+    kr = f.CountryFactory(code="kr", name="Korea", name_ko="대한민국")
+    mss = f.MinistryFactory(
+        slug="mss", name="Ministry of SMEs and Startups", acronym="MSS", country=kr
+    )
     f.alias(mss, name="중소벤처기업부", language="ko")
-    minister = f.PersonFactory(slug="oh-young-ju", name="Oh Young-ju")
+    f.alias(mss, name="중기부", language="ko")
+    mofa = f.MinistryFactory(slug="mofa", name="Ministry of Foreign Affairs", country=kr)
+    belgian = f.MinistryFactory(slug="be-smes", name="Ministry of the Middle Classes", country=be)
+    minister = f.PersonFactory(slug="oh-young-ju", name="Oh Young-ju", name_ko="오영주")
     f.alias(minister, name="Oh Young-joo")
     mou = f.AgreementFactory(
         slug="kr-be-mou",
-        name="Korea–Belgium MOU",
-        parties=(mss,),
+        name="Korea–Belgium Memorandum of Understanding",
+        kind=Agreement.Kind.MOU,
+        parties=(mss, belgian),
         summary="Cooperation on startups and technology exchange.",
     )
+    pact = f.AgreementFactory(
+        slug="mss-mofa-mou",
+        name="MSS–MOFA cooperation",
+        kind=Agreement.Kind.MOU,
+        parties=(mss, mofa),
+        summary="Global expansion of startups.",
+    )
+    program = f.ProgramFactory(slug="startup-for-all", name="Startup for All")
     body = f.CouncilFactory(slug="brussels-body", name="Brussels consultative body")
-    return {"mss": mss, "minister": minister, "mou": mou, "body": body}
+    return locals()
 
 
-def found(text) -> dict[str, list[str]]:
-    return {g.model._meta.model_name: [r.slug for r in g.results] for g in search(text)}
-
-
-def test_any_alias_finds_its_record(records):
-    assert found("Oh Young-joo") == {"person": ["oh-young-ju"]}
-    assert found("중소벤처")["ministry"] == ["mss"]
+def slugs(text, **kwargs):
+    return [hit.record.slug for hit in search(text, **kwargs).hits]
 
 
 @pytest.mark.parametrize(
-    ("typed", "kind", "slug"),
+    ("typed", "first"),
     [
-        ("Korea-Belgium", "agreement", "kr-be-mou"),
-        ("Korea—Belgium MOU", "agreement", "kr-be-mou"),
-        ("oh young joo", "person", "oh-young-ju"),
-        ("Oh Young–ju", "person", "oh-young-ju"),
+        ("Belgium MOU", "kr-be-mou"),
+        ("MOU Belgium", "kr-be-mou"),
+        ("korea belgium", "kr-be-mou"),
+        ("Foreign Affairs MOU", "mss-mofa-mou"),
+        ("Korea-Belgium", "kr-be-mou"),
+        ("Korea—Belgium memorandum", "kr-be-mou"),
+        ("벨기에 양해각서", "kr-be-mou"),
+        ("벨기에와 양해각서", "kr-be-mou"),
+        ("중기부는", "mss"),
+        ("중소벤처", "mss"),
+        ("오영주", "oh-young-ju"),
+        ("oh young joo", "oh-young-ju"),
+        ("Startup for All", "startup-for-all"),
     ],
 )
-def test_a_hyphen_matches_any_dash_and_in_aliases_a_space_too(client, records, typed, kind, slug):
-    """Names are written "Korea–Belgium" (an en dash); visitors type a hyphen, and
-    "oh young joo" for the alias "Oh Young-joo"."""
-    assert found(typed)[kind] == [slug]
-    route = {"agreement": "agreement-list", "person": "person-list"}[kind]
-    page = client.get(reverse(f"initiatives:{route}"), {"q": typed})
-    assert [r.slug for r in page.context["object_list"]] == [slug]
-    api = client.get(f"/api/{'agreements' if kind == 'agreement' else 'people'}/", {"q": typed})
-    assert [r["slug"] for r in api.json()["results"]] == [slug]
+def test_what_a_person_types_finds_what_they_mean_first(records, typed, first):
+    assert slugs(typed)[0] == first
 
 
-def test_the_text_is_matched_literally_and_its_words_in_order(records):
-    def names(text):
-        return list(Agreement.objects.filter(contains("name", text)).values_list("slug", flat=True))
-
-    assert names("KOREA - belgium mou") == ["kr-be-mou"]
-    assert names("Belgium-Korea") == []
-    assert names("Korea.*MOU") == []
-    assert names("Korea (Belgium") == []
+def test_a_record_is_found_by_its_linked_facts_and_says_which_other_name_matched(records):
+    assert slugs("Middle Classes")[:2] == ["be-smes", "kr-be-mou"]
+    assert {"be-smes", "kr-be-mou"} <= set(slugs("벨기에와")[:3])
+    (hit,) = [h for h in search("Oh Young-joo").hits if h.record.slug == "oh-young-ju"]
+    assert hit.alias == "Oh Young-joo"
 
 
-def test_search_matches_names_and_summaries(records):
-    assert found("Brussels")["council"] == ["brussels-body"]
-    assert found("technology")["agreement"] == ["kr-be-mou"]
+def test_a_quoted_phrase_matches_only_as_written(records):
+    assert "kr-be-mou" in slugs('"technology exchange"')
+    assert "kr-be-mou" not in slugs('"exchange technology"')
 
 
-def test_search_groups_results_by_kind(records):
-    groups = found("M")
-    assert {"ministry", "agreement"} <= set(groups)
+def test_drafts_and_their_names_are_never_found(records):
+    draft = f.MinistryFactory(slug="hidden", name="Zanzibar ministry", is_published=False)
+    f.AgreementFactory(slug="shown", name="Open pact", parties=(draft,))
+    assert slugs("Zanzibar") == []
+    assert search("Zanzibar").total == 0
 
 
-def test_unpublished_records_are_not_found(records):
-    f.AgreementFactory(slug="secret", name="Secret Brussels deal", is_published=False)
-    assert "agreement" not in found("Brussels")
-
-
-def test_search_page_shows_groups_with_links(client, records):
-    response = client.get(reverse("initiatives:search"), {"q": "Young-joo"})
-    assert response.status_code == 200
-    assert records["minister"].get_absolute_url().encode() in response.content
-    assert b"People" in response.content
-
-
-def test_empty_search_shows_the_form_only(client, records):
-    response = client.get(reverse("initiatives:search"))
-    assert response.status_code == 200
-    assert response.context["groups"] == []
-
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="ranking needs PostgreSQL")
-def test_postgres_ranks_by_relevance_and_stems_words(records):
-    f.AgreementFactory(
-        slug="startup-startup",
-        name="Startup agreement",
-        summary="Startups, startup visas and startup funds.",
-    )
-    slugs = found("startups")["agreement"]
-    assert slugs[0] == "startup-startup"
-    assert "kr-be-mou" in slugs
-
-
-def test_search_document_migration_covers_what_search_searches():
-    migration = importlib.import_module("initiatives.migrations.0006_search_documents")
-    assert migration.CONFIG == CONFIG
-    assert {
-        model._meta.model_name: model.document_fields for model in SEARCHED
-    } == migration.DOCUMENT_FIELDS
-
-
-def test_search_finds_words_however_the_record_was_written(records):
-    """Saved, updated in bulk or inserted in bulk: PostgreSQL's trigger keeps up."""
+def test_the_index_follows_saves_renames_links_and_deletes(records):
     mou = records["mou"]
     mou.summary = "Cooperation on semiconductors."
     mou.save()
-    assert found("semiconductors")["agreement"] == ["kr-be-mou"]
+    assert slugs("semiconductors") == ["kr-be-mou"]
+    records["belgian"].name = "Federal Public Service Economy"
+    records["belgian"].save()
+    assert "kr-be-mou" in slugs("Federal Public Service")
+    mou.is_published = False
+    mou.save()
+    assert slugs("semiconductors") == []
+    records["body"].delete()
+    assert slugs("Brussels") == []
+    assert not SearchEntry.objects.filter(kind="council", record_id=records["body"].pk).exists()
 
-    Agreement.objects.filter(slug="kr-be-mou").update(summary="Cooperation on shipbuilding.")
-    assert "agreement" not in found("semiconductors")
-    assert found("shipbuilding")["agreement"] == ["kr-be-mou"]
 
-    Agreement.objects.bulk_create(
-        [Agreement(slug="bulk", name="Bulk MOU", summary="Hydrogen.", is_published=True)]
+def test_rebuild_writes_what_raw_writes_left_out(records):
+    Agreement.objects.filter(slug="kr-be-mou").update(summary="Hydrogen.")
+    assert slugs("hydrogen") == []
+    search_index.rebuild()
+    assert slugs("hydrogen") == ["kr-be-mou"]
+
+
+def test_a_kind_filter_keeps_one_kind_and_counts_every_kind(records):
+    results = search("startups", kind="agreement")
+    assert {hit.kind for hit in results.hits} == {"agreement"}
+    assert results.counts["agreement"] == 2
+    assert search("startups").counts == results.counts
+
+
+def test_nothing_found_offers_the_closest_name(records):
+    results = search("Startup for Al")
+    assert results.hits[0].record.slug == "startup-for-all"
+    results = search("Oh Yuong-ju")
+    assert results.suggestion
+    assert results.hits[0].record.slug == "oh-young-ju"
+    assert search("xylophone").hits == []
+
+
+def test_korean_words_are_stripped_of_particles_and_searched_as_letter_pairs():
+    (term,) = terms("벨기에와")
+    assert term.words == ["벨기", "기에"]
+    assert terms("중기부는")[0].words == ["중기", "기부"]
+
+
+def test_search_page_shows_kind_date_place_snippet_and_counts(client, records):
+    page = client.get(reverse("initiatives:search"), {"q": "technology"})
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert records["mou"].get_absolute_url() in html
+    assert "<mark>technology</mark>" in html
+    assert "Agreement" in html
+    assert "All kinds" in html
+    page = client.get(reverse("initiatives:search"), {"q": "Oh Young-joo"})
+    assert "Found by another name: “Oh Young-joo”" in page.content.decode()
+    page = client.get(reverse("initiatives:search"), {"q": "Oh Yuong-ju"})
+    assert "Did you mean" in page.content.decode()
+
+
+def test_api_gives_the_same_ranking_with_kind_date_place(client, records):
+    answer = client.get("/api/search/", {"q": "Belgium MOU"}).json()
+    page = search("Belgium MOU")
+    assert [r["slug"] for r in answer["results"]] == [h.record.slug for h in page.hits]
+    first = answer["results"][0]
+    assert first["kind"] == "agreement"
+    assert first["url"] == records["mou"].get_absolute_url()
+    assert set(first) >= {"date", "place", "snippet", "matched_alias", "score"}
+    assert answer["counts"]["agreement"] >= 1
+    assert client.get("/api/search/").status_code == 400
+    kinds = client.get("/api/search/", {"q": "startups", "kind": "program"}).json()
+    assert {r["kind"] for r in kinds["results"]} <= {"program"}
+
+
+def test_the_api_schema_documents_search(client):
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    operation = json.loads(
+        b"".join(schema.streaming_content) if schema.streaming else schema.content
     )
-    assert found("hydrogen")["agreement"] == ["bulk"]
+    operation = operation["paths"]["/api/search/"]["get"]
+    assert operation["operationId"] == "search"
+    assert {p["name"] for p in operation["parameters"]} >= {"q", "kind"}
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="ranking needs PostgreSQL")
-def test_a_word_in_the_name_outranks_the_same_word_in_a_summary(records):
-    f.AgreementFactory(slug="in-summary", name="Aardvark MOU", summary="On cosmetics exports.")
-    f.AgreementFactory(slug="in-name", name="Zebra cosmetics MOU", summary="On exports.")
-    assert found("cosmetics")["agreement"] == ["in-name", "in-summary"]
+def test_an_unreadable_query_is_answered_not_failed(client, records):
+    for text in ['"', "- - -", "(((", "'", ":*", "&|!", "\\", "벨"]:
+        assert client.get(reverse("initiatives:search"), {"q": text}).status_code == 200
+        assert client.get("/api/search/", {"q": text}).status_code == 200
 
 
-def test_history_does_not_copy_the_search_document():
-    historical = Agreement.history.model
-    assert "search_document" not in {field.name for field in historical._meta.fields}
-
-
-def test_past_the_cap_search_ranks_the_first_found_and_says_so(client, records, monkeypatch):
-    monkeypatch.setattr("initiatives.search.SEARCH_COUNT_CAP", 2)
-    for n in range(3):
-        f.AgreementFactory(slug=f"brussels-{n}", name=f"Brussels MOU {n}")
-
-    (group,) = [g for g in search("Brussels MOU") if g.model is Agreement]
-    assert (group.total, group.capped, len(group.results)) == (2, True, 2)
-
-    html = client.get(reverse("initiatives:search"), {"q": "Brussels MOU"}).content.decode()
-    assert "more than 2" in html
-    assert "Too many to rank them all: these are the best 20 of the first 2 found." in html
-
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger is PostgreSQL's")
-def test_the_database_trigger_writes_and_watches_every_document_field():
-    """Changing ``document_fields`` without a migration that replaces the trigger fails
-    here, not silently in production."""
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plan")
+def test_postgresql_matches_korean_through_the_index_not_a_full_scan(records):
     with connection.cursor() as cursor:
-        for model in SEARCHED:
-            table = model._meta.db_table
-            cursor.execute(
-                "SELECT p.prosrc, pg_get_triggerdef(t.oid) FROM pg_trigger t "
-                "JOIN pg_proc p ON p.oid = t.tgfoid "
-                "WHERE t.tgrelid = %s::regclass AND NOT t.tgisinternal",
-                [table],
-            )
-            (source, definition), *others = cursor.fetchall()
-            assert not others, table
-            for field in model.document_fields:
-                assert f'NEW."{field}"' in source, (table, field)
-                assert field in definition, (table, field)
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(
+            "EXPLAIN SELECT id FROM initiatives_searchentry "
+            "WHERE document @@ to_tsquery('english', '''벨기'' & ''기에''')"
+        )
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "search_entry_document_idx" in plan

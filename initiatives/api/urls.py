@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from ..registry import COLLECTIONS
 from . import views
+from .search import SearchAPIView
 
 app_name = "api"
 
@@ -26,5 +27,6 @@ urlpatterns = [
         SpectacularSwaggerSplitView.as_view(url_name="api:schema", metadata_class=None),
         name="docs",
     ),
+    path("search/", SearchAPIView.as_view(), name="search"),
     path("", include(router.urls)),
 ]

@@ -40,6 +40,7 @@ from .evidence import CITABLE, CITATION_LIMIT, NAMEABLE, Alias, Citation, Metric
 from .programs import Program
 from .regions import Region
 from .reviews import ChangeReview
+from .search import SearchEntry
 
 __all__ = [
     "CALENDAR_FIELDS",
@@ -68,6 +69,7 @@ __all__ = [
     "Record",
     "RecordChanged",
     "Region",
+    "SearchEntry",
     "Searchable",
     "Source",
     "SupportAction",

@@ -79,3 +79,13 @@ def day_of(moment: datetime.date | None) -> PartialDate | None:
 @register.filter
 def verbose_plural(model):
     return model._meta.verbose_name_plural
+
+
+@register.filter
+def verbose_name(model):
+    return model._meta.verbose_name
+
+
+@register.filter
+def model_name(model):
+    return model._meta.model_name

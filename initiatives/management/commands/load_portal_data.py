@@ -24,6 +24,7 @@ from django.core import serializers
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from initiatives import search_index
 from initiatives.models import Citation, LoadedFixtureRow, Source
 from initiatives.quotes import quote_problem
 from initiatives.source_text import content_hash
@@ -84,6 +85,8 @@ class Command(BaseCommand):
                 )
                 ledger.update((entry.model, entry.row_hash) for _row, entry in pending)
             filled = self.fill_source_texts()
+            # Rows are loaded raw, which writes no search entries: write them all now.
+            search_index.rebuild()
         if verbosity:
             verb = "Saved" if overwrite else "Added"
             self.stdout.write(f"{verb} {added} records; left {kept} as they are.")

@@ -26,7 +26,7 @@ from django.db import connection, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from initiatives import cache
+from initiatives import cache, search_index
 from initiatives.dates import Precision
 from initiatives.models import (
     CITABLE,
@@ -684,6 +684,9 @@ class Command(BaseCommand):
                 call_command("load_portal_data", str(countries), verbosity=0)
             with transaction.atomic(), indexes_rebuilt_after(LARGE_TABLES, out):
                 Generator(scale=scale, seed=seed, out=out).run()
-        # bulk_create and raw deletes send no signals: tell the page cache here.
+        # bulk_create, COPY and raw deletes send no signals: write the search index and
+        # tell the page cache here.
+        out("Writing the search index…")
+        search_index.rebuild()
         cache.bump_everything()
         out(f"Done in {time.monotonic() - started:.1f}s.")

@@ -1,0 +1,425 @@
+"""Writing the search index (models.search.SearchEntry): one entry per published record.
+
+An entry is written from the record and the published records it links (``LINKS``):
+its parties, country (English and Korean names), council, people, with their acronyms
+and aliases, so "Belgium MOU" or "KOSME visa" find what a person means. Korean words are
+indexed as the pairs of letters they hold ("벨기에와" as 벨기 기에 에와), so a Korean name
+is found inside a word with a particle attached, by the same full-text index (PostgreSQL's
+GIN, SQLite's FTS5) that serves English words.
+
+Entries are kept in step by signals: saving or deleting a record, an alias, a citation,
+a link row (a party, a participant, a post) or a many-to-many link writes the entries it
+changes. Rows loaded raw (``loaddata``, the loader) and the synthetic data's COPY write
+none: those callers run ``rebuild()`` when done, and ``migrate`` builds an empty index.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import connection, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+from django.utils import translation
+
+from .models import (
+    Agreement,
+    Alias,
+    Citation,
+    Council,
+    Country,
+    Meeting,
+    Ministry,
+    Organization,
+    Person,
+    Program,
+    SearchEntry,
+    Source,
+    SupportCase,
+    path_visibility,
+)
+
+CONFIG = "english"
+FTS_TABLE = "initiatives_searchentry_fts"
+CHUNK = 2000
+
+# Hangul syllables and letters.
+HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]+")
+
+
+@dataclass(frozen=True)
+class Spec:
+    """What a kind's entry holds beyond its name and Korean name."""
+
+    body: tuple[str, ...] = ()  # its own text fields
+    links: tuple[str, ...] = ()  # paths to the records it links
+    date: str = ""  # its partial date, if it has one
+    place: str = ""  # its country
+
+
+SPECS = {
+    Agreement: Spec(
+        body=("summary",),
+        links=(
+            "parties__ministry",
+            "parties__ministry__country",
+            "parties__signatory",
+            "country",
+            "cooperation_areas",
+        ),
+        date="signed_on",
+        place="country",
+    ),
+    Ministry: Spec(links=("country",), place="country"),
+    Council: Spec(
+        body=("summary",),
+        links=("country", "host_ministries", "mission", "parent", "established_under"),
+        date="established_on",
+        place="country",
+    ),
+    Meeting: Spec(
+        body=("summary",),
+        links=(
+            "council",
+            "country",
+            "presided_by",
+            "participants__person",
+            "participants__organization",
+            "participants__ministry",
+            "related_agreements",
+        ),
+        date="held_on",
+        place="country",
+    ),
+    SupportCase: Spec(
+        body=("sector", "region", "challenge", "outcome"),
+        links=("company", "country", "council", "reported_at"),
+        place="country",
+    ),
+    Organization: Spec(links=("country", "parent_ministry"), place="country"),
+    Person: Spec(links=("country", "posts__ministry", "posts__organization"), place="country"),
+    Program: Spec(
+        body=("summary",),
+        links=("owner_ministries", "owner_organizations", "country", "related_agreements"),
+        date="starts_on",
+        place="country",
+    ),
+    Source: Spec(body=("publisher",), date="published_on"),
+}
+KINDS = {model._meta.model_name: model for model in SPECS}
+
+
+def field_names(model) -> set[str]:
+    return {field.name for field in model._meta.get_fields()}
+
+
+def end_model(model, path: str):
+    for name in path.split("__"):
+        model = model._meta.get_field(name).related_model
+    return model
+
+
+def name_fields(model) -> list[str]:
+    """The fields that name a linked or indexed record."""
+    names = field_names(model)
+    return [field for field in ("name", "name_ko", "acronym") if field in names]
+
+
+# Text as the index reads it ------------------------------------------------------------
+
+
+def normal(text: str) -> str:
+    return unicodedata.normalize("NFKC", text or "")
+
+
+def pairs(word: str) -> list[str]:
+    """A Korean word as the pairs of letters it holds; a one-letter word as itself."""
+    return [word] if len(word) < 2 else [word[i : i + 2] for i in range(len(word) - 1)]
+
+
+def indexed(text: str) -> str:
+    """``text`` as the full-text index is given it: Korean words as pairs of letters."""
+    return HANGUL.sub(lambda run: " ".join(pairs(run[0])), normal(text))
+
+
+def lines(values) -> str:
+    seen = []
+    for value in values:
+        value = normal(value).strip()
+        if value and value not in seen:
+            seen.append(value)
+    return "\n".join(seen)
+
+
+# Building entries ------------------------------------------------------------------------
+
+
+def collect(model, ids, path: str, columns: list[str]) -> dict[int, list[str]]:
+    """For each record of ``ids``: the values of ``columns`` of the published records at
+    ``path`` (one query)."""
+    found: dict[int, list[str]] = {}
+    lookups = [f"{path}__{column}" for column in columns]
+    rows = (
+        model._base_manager.filter(path_visibility(model, path), pk__in=ids)
+        .order_by()
+        .values_list("pk", *lookups)
+    )
+    for pk, *values in rows:
+        found.setdefault(pk, []).extend(value for value in values if value)
+    return found
+
+
+def entries_for(model, ids) -> list[SearchEntry]:
+    """The entries of the published records of ``model`` among ``ids``."""
+    spec = SPECS[model]
+    kind = model._meta.model_name
+    own = name_fields(model)
+    date = [spec.date, f"{spec.date}_precision", f"{spec.date}_inferred"] if spec.date else []
+    place = [f"{spec.place}__name", f"{spec.place}__name_ko"] if spec.place else []
+    rows = (
+        model._base_manager.filter(pk__in=ids, is_published=True)
+        .order_by()
+        .values_list("pk", *own, *spec.body, *date, *place)
+    )
+    records = {row[0]: row[1:] for row in rows}
+    if not records:
+        return []
+    ids = list(records)
+    labelled: dict[int, list[str]] = {}
+    kind_field = model._meta.get_field("kind") if "kind" in field_names(model) else None
+    if kind_field is not None and kind_field.choices:
+        # What kind of record it is, as written ("MOU") and in both languages.
+        labels = {}
+        for value, label in kind_field.choices:
+            with translation.override("en"):
+                english = str(label)
+            with translation.override("ko"):
+                korean = str(label)
+            labels[value] = [value.replace("-", " "), english, korean]
+        kinds = model._base_manager.filter(pk__in=ids).values_list("pk", "kind")
+        for pk, value in kinds:
+            labelled[pk] = labels.get(value, [])
+    aliases = collect(model, ids, "aliases", ["name"]) if "aliases" in field_names(model) else {}
+    quotes = (
+        collect(model, ids, "citations", ["quote"]) if "citations" in field_names(model) else {}
+    )
+    linked: dict[int, list[str]] = {}
+    for path in spec.links:
+        target = end_model(model, path)
+        for pk, values in collect(model, ids, path, name_fields(target)).items():
+            linked.setdefault(pk, []).extend(values)
+        if "aliases" in field_names(target):
+            for pk, values in collect(model, ids, f"{path}__aliases", ["name"]).items():
+                linked.setdefault(pk, []).extend(values)
+    entries = []
+    for pk, values in records.items():
+        values = list(values)
+        names = [values.pop(0) for _field in own]
+        body = [values.pop(0) for _field in spec.body]
+        when = [values.pop(0) for _field in date]
+        where = [values.pop(0) for _field in place]
+        entries.append(
+            SearchEntry(
+                kind=kind,
+                record_id=pk,
+                name=names[0],
+                name_ko=names[1] if len(names) > 1 else "",
+                names=lines(names),
+                aliases=lines(aliases.get(pk, [])),
+                labels=", ".join(labelled.get(pk, [])),
+                linked=lines(linked.get(pk, [])),
+                body=lines([*body, *quotes.get(pk, [])]),
+                date=when[0] if when else None,
+                date_precision=(when[1] or "") if when and when[0] else "",
+                date_inferred=bool(when[2]) if when and when[0] else False,
+                place=(where[0] or "") if where else "",
+                place_ko=(where[1] or "") if where else "",
+            )
+        )
+    return entries
+
+
+def write(model, ids) -> None:
+    """Write the entries of the records of ``model`` among ``ids``: an entry for each one
+    published, none for the others."""
+    kind = model._meta.model_name
+    ids = list(ids)
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        with transaction.atomic():
+            stale = list(
+                SearchEntry.objects.filter(kind=kind, record_id__in=chunk).values_list(
+                    "pk", flat=True
+                )
+            )
+            SearchEntry.objects.filter(pk__in=stale).delete()
+            if connection.vendor == "sqlite" and stale:
+                with connection.cursor() as cursor:
+                    for begin in range(0, len(stale), 500):
+                        part = stale[begin : begin + 500]
+                        marks = ", ".join(["%s"] * len(part))
+                        cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({marks})", part)
+            entries = SearchEntry.objects.bulk_create(entries_for(model, chunk))
+            write_documents(entries)
+
+
+def columns(entry) -> tuple[str, str, str, str]:
+    """An entry's four searched columns as the full-text index reads them."""
+    return (
+        indexed(f"{entry.names}\n{entry.labels}"),
+        indexed(entry.aliases),
+        indexed(entry.linked),
+        indexed(entry.body),
+    )
+
+
+def write_documents(entries) -> None:
+    if not entries:
+        return
+    rows = [(entry.pk, entry.kind, *columns(entry)) for entry in entries]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Names and other names weigh most (A), linked records next (B), text least.
+            cursor.executemany(
+                "UPDATE initiatives_searchentry SET document = "
+                f"setweight(to_tsvector('{CONFIG}', %s), 'A') || "
+                f"setweight(to_tsvector('{CONFIG}', %s), 'A') || "
+                f"setweight(to_tsvector('{CONFIG}', %s), 'B') || "
+                f"setweight(to_tsvector('{CONFIG}', %s), 'C') WHERE id = %s",
+                [(*texts, pk) for pk, _kind, *texts in rows],
+            )
+        elif connection.vendor == "sqlite":
+            cursor.executemany(
+                f"INSERT INTO {FTS_TABLE} (rowid, kind, names, aliases, linked, body) "
+                "VALUES (%s, %s, %s, %s, %s, %s)",
+                rows,
+            )
+
+
+def rebuild(models=None) -> int:
+    """Write every entry again (after a raw load or a bulk COPY); the number written."""
+    with transaction.atomic():
+        if models is None:
+            SearchEntry.objects.all().delete()
+            if connection.vendor == "sqlite":
+                with connection.cursor() as cursor:
+                    cursor.execute(f"DELETE FROM {FTS_TABLE}")
+        for model in models or SPECS:
+            ids = model._base_manager.filter(is_published=True).values_list("pk", flat=True)
+            write(model, ids.order_by("pk").iterator(chunk_size=CHUNK))
+    return SearchEntry.objects.count()
+
+
+# Keeping entries in step -----------------------------------------------------------------
+
+
+def dependents(instance) -> list[tuple[type, list[int]]]:
+    """The records whose entries name ``instance`` (a record or a country)."""
+    found = []
+    kind = type(instance)
+    for model, spec in SPECS.items():
+        for path in spec.links:
+            steps = path.split("__")
+            for end in range(1, len(steps) + 1):
+                prefix = "__".join(steps[:end])
+                if end_model(model, prefix) is kind:
+                    ids = list(
+                        model._base_manager.filter(**{prefix: instance.pk})
+                        .order_by()
+                        .values_list("pk", flat=True)
+                        .distinct()
+                    )
+                    if ids:
+                        found.append((model, ids))
+    return found
+
+
+def owners(instance) -> list[tuple[type, list[int]]]:
+    """The records whose entries a link row (a party, a participant, a post, an alias, a
+    citation) is part of."""
+    kind = type(instance)
+    found = []
+    if kind in (Alias, Citation):
+        try:
+            target = instance.arc_target
+        except (StopIteration, ObjectDoesNotExist):
+            return found  # no target, or deleted with it
+        if target is not None and type(target) in SPECS:
+            found.append((type(target), [target.pk]))
+            if kind is Alias:
+                found.extend(dependents(target))
+        return found
+    for model, spec in SPECS.items():
+        for path in spec.links:
+            first = path.split("__")[0]
+            field = model._meta.get_field(first)
+            if field.one_to_many and field.related_model is kind:
+                pk = getattr(instance, f"{field.field.name}_id", None)
+                if pk is not None:
+                    found.append((model, [pk]))
+    return found
+
+
+def refresh(instance, *, deleted=False) -> None:
+    kind = type(instance)
+    work = []
+    if kind in SPECS:
+        work.append((kind, [instance.pk]))
+        work.extend(dependents(instance))
+    elif kind is Country:
+        work.extend(dependents(instance))
+    else:
+        work.extend(owners(instance))
+    for model, ids in work:
+        write(model, ids)
+
+
+LINK_ROWS = set()
+for _model, _spec in SPECS.items():
+    for _path in _spec.links:
+        _field = _model._meta.get_field(_path.split("__")[0])
+        if _field.one_to_many:
+            LINK_ROWS.add(_field.related_model)
+WATCHED = {*SPECS, Country, Alias, Citation, *LINK_ROWS}
+
+
+def saved(sender, instance, raw=False, **kwargs):
+    if sender in WATCHED and not raw:
+        refresh(instance)
+
+
+def deleted(sender, instance, **kwargs):
+    if sender in WATCHED:
+        refresh(instance, deleted=True)
+
+
+def linked_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if type(instance) in SPECS:
+        write(type(instance), [instance.pk])
+    if model in SPECS and pk_set:
+        write(model, pk_set)
+    if action == "post_clear" and reverse:
+        # The records that named ``instance`` are not known any more: write its dependents.
+        for dependent, ids in dependents(instance):
+            write(dependent, ids)
+
+
+def built(sender, app_config=None, using="default", **kwargs):
+    """After ``migrate``: an index that is empty while published records exist is built."""
+    if app_config is None or app_config.label != "initiatives":
+        return
+    if SearchEntry.objects.using(using).exists():
+        return
+    if any(model._base_manager.using(using).filter(is_published=True).exists() for model in SPECS):
+        rebuild()
+
+
+def connect() -> None:
+    post_save.connect(saved, dispatch_uid="search-index-saved")
+    post_delete.connect(deleted, dispatch_uid="search-index-deleted")
+    through = {field.remote_field.through for model in SPECS for field in model._meta.many_to_many}
+    for model in through:
+        m2m_changed.connect(linked_changed, sender=model, dispatch_uid=f"search-index-{model}")
+    post_migrate.connect(built, dispatch_uid="search-index-built")
