@@ -85,8 +85,9 @@ class Command(BaseCommand):
                 )
                 ledger.update((entry.model, entry.row_hash) for _row, entry in pending)
             filled = self.fill_source_texts()
-            # Rows are loaded raw, which writes no search entries: write them all now.
-            search_index.rebuild()
+            if added or filled:
+                # Rows are loaded raw, which writes no search entries: write them all now.
+                search_index.rebuild()
         if verbosity:
             verb = "Saved" if overwrite else "Added"
             self.stdout.write(f"{verb} {added} records; left {kept} as they are.")
