@@ -25,7 +25,7 @@ from django.contrib.auth import get_permission_codename
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import IntegrityError, router, transaction
-from django.db.models import CheckConstraint, Count, Q, TextField, UniqueConstraint
+from django.db.models import CASCADE, CheckConstraint, Count, Q, TextField, UniqueConstraint
 from django.forms.models import BaseInlineFormSet, InlineForeignKeyField
 from django.http import HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
@@ -973,7 +973,34 @@ class MetricAdmin(RecordAdmin):
 # Reference tables and child rows (also editable on their own) ---------------------
 
 
-class RowAdmin(SimpleHistoryAdmin):
+class KeepsOwnersWhole:
+    """A row saved on its own page (a party, a citation) may not leave the published
+    record it belongs to pointing at a draft or without a verified citation."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        owners = [
+            getattr(obj, f.name)
+            for f in obj._meta.concrete_fields
+            if f.is_relation
+            and issubclass(f.related_model, models.Record)
+            and f.remote_field.on_delete is CASCADE
+        ]
+        published = [owner for owner in owners if owner is not None and owner.is_published]
+        plan = publication_plan(published)
+        if published and (not plan.ready or plan.linked_drafts):
+            raise HalfPublic(half_public_message(plan))
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            with transaction.atomic(using=router.db_for_write(self.model)):
+                return super().changeform_view(request, object_id, form_url, extra_context)
+        except HalfPublic as refused:
+            self.message_user(request, refused.message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+
+class RowAdmin(KeepsOwnersWhole, SimpleHistoryAdmin):
     """A table of rows that belong to a record (parties, posts, participants): edited in
     the record's own form, so left off the admin's home page; its pages still work."""
 
@@ -1048,7 +1075,7 @@ def attached_target(row):
 
 
 @admin.register(models.Citation)
-class CitationAdmin(SimpleHistoryAdmin):
+class CitationAdmin(KeepsOwnersWhole, SimpleHistoryAdmin):
     list_display = ("source", attached_target, "quote", "supports")
     list_filter = ("source",)
     search_fields = ("quote", "source__name", "supports")

@@ -482,3 +482,18 @@ def test_the_admin_home_is_grouped_by_task_without_join_tables(editor_client):
     assert "model-agreementparty" not in home
     assert "model-meetingparticipant" not in home
     assert home.index("Agreements and parties") < home.index("Sources and citations")
+
+
+def test_a_party_saved_on_its_own_page_cannot_link_a_published_mou_to_a_draft(
+    reviewer_client,
+):
+    mss = f.MinistryFactory(name="Ministry of SMEs and Startups")
+    mou = f.AgreementFactory(name="Korea–Poland SME MOU", parties=(mss,))
+    polish = f.MinistryFactory(draft=True, name="Ministry of Development")
+    url = admin_url(models.AgreementParty, "add")
+    data = form_data(reviewer_client, url, agreement=mou.pk, ministry=polish.pk, order=1)
+
+    response = reviewer_client.post(url, data, follow=True)
+
+    assert "Ministry of Development" in response.content.decode()
+    assert not mou.parties.filter(ministry=polish).exists()
