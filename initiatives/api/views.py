@@ -15,7 +15,7 @@ from .. import filters
 from ..models import Country
 from ..registry import Collection
 from ..views import lists
-from ..views.countries import records_per_country
+from ..views.countries import by_region, records_per_country
 from ..views.lists import CappedPaginator
 from . import serializers
 
@@ -97,4 +97,4 @@ class CountryViewSet(viewsets.ReadOnlyModelViewSet):
         return super().retrieve(request, *args, code=code, **kwargs)
 
     def get_queryset(self):
-        return Country.objects.filter(code__in=records_per_country()).for_export()
+        return by_region(Country.objects.filter(code__in=records_per_country())).for_export()

@@ -52,6 +52,18 @@ def records_per_country() -> dict[str, dict]:
     return per_country
 
 
+def by_region(countries):
+    """``countries`` grouped by UN M49 region (``area_slug``, ``area_name``,
+    ``area_name_ko``), by name within each; a country in none (Antarctica) comes last.
+    The page, its CSV and the API list them in this order."""
+    area = Region.objects.filter(kind=Region.Kind.REGION, countries=OuterRef("pk"))
+    return countries.annotate(
+        area_slug=Subquery(area.values("slug")[:1]),
+        area_name=Subquery(area.values("name")[:1]),
+        area_name_ko=Subquery(area.values("name_ko")[:1]),
+    ).order_by(F("area_name").asc(nulls_last=True), "name")
+
+
 def counted_name(model, n: int) -> str:
     """The collection's name for ``n`` records: "1 agreement", "3 agreements". (Korean,
     the portal's other language, uses one form for every number.)"""
@@ -67,17 +79,7 @@ class CountryListView(CSVExportMixin, ListPageMixin, FilterView):
 
     def get_queryset(self):
         self.counts = records_per_country()
-        # Grouped by UN M49 region (a country in none, such as Antarctica, comes last).
-        area = Region.objects.filter(kind=Region.Kind.REGION, countries=OuterRef("pk"))
-        return (
-            Country.objects.filter(code__in=self.counts)
-            .annotate(
-                area_slug=Subquery(area.values("slug")[:1]),
-                area_name=Subquery(area.values("name")[:1]),
-                area_name_ko=Subquery(area.values("name_ko")[:1]),
-            )
-            .order_by(F("area_name").asc(nulls_last=True), "name")
-        )
+        return by_region(Country.objects.filter(code__in=self.counts))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -5,6 +5,7 @@ Which records are in a region is the collections' own ``region`` filter; how man
 are is that filter's facet, counted over every region at once."""
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from ..models import Organization, Region
@@ -35,8 +36,14 @@ class RegionListView(TemplateView):
                 (str(model._meta.verbose_name_plural), n, counted_name(model, n))
                 for model, n in counts.get(region.slug, {}).items()
             )
+        headings = {
+            Region.Kind.REGION: _("Regions"),
+            Region.Kind.SUB_REGION: _("Sub-regions"),
+            Region.Kind.INTERMEDIATE_REGION: _("Intermediate regions"),
+            Region.Kind.GROUPING: _("Groupings of countries"),
+        }
         kinds = [
-            (label, [r for r in regions if r.kind == kind]) for kind, label in Region.Kind.choices
+            (headings[kind], [r for r in regions if r.kind == kind]) for kind in Region.Kind.values
         ]
         return super().get_context_data(kinds=kinds, **kwargs)
 
