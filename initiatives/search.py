@@ -34,7 +34,7 @@ WEIGHTS = {c.model._meta.model_name: c.search_weight for c in COLLECTIONS}
 # Matches are counted up to this many; beyond, the page says "more than 1,000".
 SEARCH_COUNT_CAP = 1000
 # The best this many candidates, as the database ranks them, are ranked again.
-CANDIDATES = 200
+CANDIDATES = 100
 PAGE_SIZE = 20
 MAX_QUERY_WORDS = 32
 SNIPPET_WIDTH = 160
@@ -42,6 +42,7 @@ SNIPPET_WIDTH = 160
 DASHES = re.compile(r"[\u2010-\u2015\u2212\-_]+")
 WORD = re.compile(r"\w+")
 PHRASE = re.compile(r'"([^"]*)"')
+KOREAN_RUN = re.compile(f"({HANGUL.pattern})")
 # Korean particles, longest first: "중기부는" is searched as 중기부.
 PARTICLES = sorted(
     [
@@ -109,7 +110,10 @@ def tokens(text: str) -> list[str]:
     """The words of ``text``, a Korean run apart from the letters around it."""
     found = []
     for word in WORD.findall(DASHES.sub(" ", text.lower())):
-        found.extend(part for part in re.split(f"({HANGUL.pattern})", word) if part)
+        if HANGUL.search(word):
+            found.extend(part for part in KOREAN_RUN.split(word) if part)
+        else:
+            found.append(word)
     return found
 
 

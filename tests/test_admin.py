@@ -53,8 +53,10 @@ def _is_portal_model(value) -> bool:
         and not value._meta.abstract
         and value._meta.app_label == "initiatives"
         and not value.__name__.startswith("Historical")
-        # The fixture loader's ledger: bookkeeping, not a record editors work on.
+        # The fixture loader's ledger and the search index: bookkeeping, derived from
+        # the records, not records editors work on.
         and value is not models.LoadedFixtureRow
+        and value is not models.SearchEntry
     )
 
 
