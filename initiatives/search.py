@@ -34,7 +34,7 @@ WEIGHTS = {c.model._meta.model_name: c.search_weight for c in COLLECTIONS}
 # Matches are counted up to this many; beyond, the page says "more than 1,000".
 SEARCH_COUNT_CAP = 1000
 # The best this many candidates, as the database ranks them, are ranked again.
-CANDIDATES = 200
+CANDIDATES = 100
 PAGE_SIZE = 20
 MAX_QUERY_WORDS = 32
 SNIPPET_WIDTH = 160
@@ -42,6 +42,7 @@ SNIPPET_WIDTH = 160
 DASHES = re.compile(r"[\u2010-\u2015\u2212\-_]+")
 WORD = re.compile(r"\w+")
 PHRASE = re.compile(r'"([^"]*)"')
+KOREAN_RUN = re.compile(f"({HANGUL.pattern})")
 # Korean particles, longest first: "중기부는" is searched as 중기부.
 PARTICLES = sorted(
     [
@@ -109,7 +110,10 @@ def tokens(text: str) -> list[str]:
     """The words of ``text``, a Korean run apart from the letters around it."""
     found = []
     for word in WORD.findall(DASHES.sub(" ", text.lower())):
-        found.extend(part for part in re.split(f"({HANGUL.pattern})", word) if part)
+        if HANGUL.search(word):
+            found.extend(part for part in KOREAN_RUN.split(word) if part)
+        else:
+            found.append(word)
     return found
 
 
@@ -183,12 +187,14 @@ def matches(
     if not found:
         return [], {}, False
     if connection.vendor == "postgresql":
-        return postgresql_matches(tsquery(found, any_term), kind)
+        named = [w for t in found if t.kind != "korean" for w in t.words]
+        return postgresql_matches(tsquery(found, any_term), kind, named)
     return sqlite_matches(fts_query(found, any_term), kind)
 
 
-def postgresql_matches(query: str, kind: str):
+def postgresql_matches(query: str, kind: str, named: list[str] = ()):
     only = "AND kind = %s" if kind else ""
+    kinds = [kind] if kind else []
     with connection.cursor() as cursor:
         # The first matches found, counted by kind (the GIN index finds them)...
         cursor.execute(
@@ -203,9 +209,21 @@ def postgresql_matches(query: str, kind: str):
             "SELECT id, document FROM initiatives_searchentry "
             f"WHERE document @@ to_tsquery('{CONFIG}', %s) {only} LIMIT %s) AS found "
             "ORDER BY rank DESC, id LIMIT %s",
-            [CONFIG, query, query, *([kind] if kind else []), SEARCH_COUNT_CAP + 1, CANDIDATES],
+            [CONFIG, query, query, *kinds, SEARCH_COUNT_CAP + 1, CANDIDATES],
         )
         ranked = cursor.fetchall()
+        if named and sum(counts.values()) > SEARCH_COUNT_CAP:
+            # Past the cap the first matches found are ranked, not all: add the records
+            # whose names or other names hold the words in that order (trigram index).
+            pattern = "%" + "%".join(connection.ops.prep_for_like_query(w) for w in named) + "%"
+            cursor.execute(
+                "SELECT id, ts_rank(document, to_tsquery(%s, %s)) FROM initiatives_searchentry "
+                "WHERE (names || E'\\n' || aliases) ILIKE %s "
+                f"AND document @@ to_tsquery('{CONFIG}', %s) {only} LIMIT %s",
+                [CONFIG, query, pattern, query, *kinds, CANDIDATES],
+            )
+            seen = {pk for pk, _rank in ranked}
+            ranked += [row for row in cursor.fetchall() if row[0] not in seen]
     capped = sum(counts.values()) > SEARCH_COUNT_CAP
     return ranked, counts, capped
 

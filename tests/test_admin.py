@@ -53,9 +53,9 @@ def _is_portal_model(value) -> bool:
         and not value._meta.abstract
         and value._meta.app_label == "initiatives"
         and not value.__name__.startswith("Historical")
-        # The fixture loader's ledger and the review queue's log: bookkeeping, not
-        # records editors work on (the queue has its own page).
-        and value not in {models.LoadedFixtureRow, models.ChangeReview}
+        # Bookkeeping, not records editors work on: the fixture loader's ledger, the
+        # review queue's log (the queue has its own page) and the search index (derived).
+        and value not in {models.LoadedFixtureRow, models.ChangeReview, models.SearchEntry}
     )
 
 

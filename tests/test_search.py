@@ -191,3 +191,15 @@ def test_postgresql_matches_korean_through_the_index_not_a_full_scan(records):
         )
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "search_entry_document_idx" in plan
+
+
+def test_past_the_count_cap_a_record_named_as_typed_still_ranks_first(monkeypatch):
+    """The first matches found are ranked, not all of them, past the cap: a record whose
+    name holds the words is ranked too, though written after all the others."""
+    monkeypatch.setattr("initiatives.search.SEARCH_COUNT_CAP", 2)
+    for n in range(6):
+        f.AgreementFactory(slug=f"pact-{n}", name=f"Pact {n}", summary="A startup for all.")
+    f.ProgramFactory(slug="startup-for-all", name="Startup for All")
+    results = search("Startup for All")
+    assert results.capped
+    assert results.hits[0].record.slug == "startup-for-all"
