@@ -316,7 +316,14 @@ SPECTACULAR_SETTINGS = {
         "gets a 400 saying what was wrong."
     ),
     "VERSION": "1",
+    # 3.1: a nullable field is its type or null, which strict validators read as meant.
+    "OAS_VERSION": "3.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Every status an operation answers, with its body (initiatives/api/contract.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "initiatives.api.contract.postprocess_schema",
+    ],
     # Swagger UI's files come from the drf-spectacular-sidecar package, never a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
