@@ -148,3 +148,13 @@ def test_json_is_the_only_representation(client, portal_data, openapi):
     assert response.status_code == 406
     assert response.json() == {"detail": "Could not satisfy the request Accept header."}
     validated(openapi, response)
+
+
+def test_a_refusal_says_what_was_wrong_in_words(client, portal_data):
+    far = client.get("/api/agreements/?date_from=9999").json()
+    assert far == {"date_from": ["Enter a year between 1900 and 2100."]}
+    dotted = client.get("/api/agreements/?date_from=2024.03").json()
+    assert "YYYY, YYYY-MM or YYYY-MM-DD" in dotted["date_from"][0]
+    assert "^(?:" not in dotted["date_from"][0]
+    size = client.get("/api/agreements/?page_size=abc").json()
+    assert "abc" in size["page_size"][0] and "integer" in size["page_size"][0]

@@ -78,7 +78,8 @@ class ContractViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = Pagination
 
     def list(self, request, *args, **kwargs):
-        check_query(request)
+        backend = self.filter_backends[0]()
+        check_query(request, backend.get_filterset(request, self.get_queryset(), self))
         return super().list(request, *args, **kwargs)
 
 
