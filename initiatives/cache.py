@@ -15,6 +15,17 @@ parameter that no public page reads is redirected away rather than given an entr
 its own. With the local-memory backend each process has its own cache and its own
 version, so only one process may serve: use Redis for more.
 
+A page's key also holds its representation as the view would negotiate it: the API's
+renderer for the request's ``Accept`` (the schema as JSON or YAML), HTML for pages,
+whose format is a parameter. A request for a representation the API does not have is
+never served from the cache: the view answers it, with a 406.
+
+Every answer on these addresses carries the HTTP caching headers (``http_headers``):
+``Last-Modified`` (the last change of data, or the release), an ``ETag`` (for streamed
+exports, from the data version and the key), ``Cache-Control`` (public and short for
+the public, ``private`` for staff) and ``Vary``. ``ConditionalGetMiddleware``, outside
+this one, answers 304 to ``If-None-Match`` and ``If-Modified-Since``, cached pages included.
+
 The cache fails open (portal/redis_cache.py): with Redis down, pages are served
 uncached and figures are counted afresh.
 
@@ -38,17 +49,18 @@ from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.urls import Resolver404, resolve
-from django.utils.cache import cc_delim_re
+from django.utils.cache import cc_delim_re, patch_cache_control, patch_vary_headers
+from django.utils.http import http_date
 from django.utils.translation import get_language_from_request
+from rest_framework.exceptions import NotAcceptable
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.request import Request
 
 VERSION_KEY = "portal:data-version"
+CHANGED_AT_KEY = "portal:data-changed-at"
 HIT_HEADER = "X-Page-Cache"
-FORMATS = {
-    "application/json": "json",
-    "text/csv": "csv",
-    "application/atom+xml": "atom",
-    "text/calendar": "ics",
-}
+# When this process started: a release may change any page, so nothing is older.
+STARTED_AT = time.time()
 
 
 def data_version() -> int | None:
@@ -66,6 +78,19 @@ def bump_data_version() -> None:
         cache.incr(VERSION_KEY)
     except ValueError:  # no version yet (or evicted)
         cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+    cache.set(CHANGED_AT_KEY, time.time(), timeout=None)
+
+
+def last_modified() -> float:
+    """When the public data last changed, or this release started, or the day began
+    (pages flag what has lapsed or gone quiet by today's date), whichever is latest."""
+    changed_at = cache.get(CHANGED_AT_KEY)
+    if changed_at is None:
+        # Unknown (a new cache, or Redis down): say now, which is never too early.
+        changed_at = time.time()
+        cache.add(CHANGED_AT_KEY, changed_at, timeout=None)
+    today = time.time() // 86400 * 86400
+    return max(changed_at, STARTED_AT, today)
 
 
 def data_changed(sender, **kwargs) -> None:
@@ -172,12 +197,33 @@ def connect_signals() -> None:
         signal.connect(data_changed, dispatch_uid="portal-page-cache")
 
 
-def response_format(request) -> str:
-    accept = request.headers.get("Accept", "")
-    for media_type, name in FORMATS.items():
-        if media_type in accept:
-            return name
-    return "html"
+@functools.lru_cache(maxsize=4096)
+def renderers_of(path: str) -> tuple | None:
+    """The renderers of the API view at ``path``; None for a page, which has one."""
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return None
+    view = getattr(match.func, "cls", None)
+    renderers = getattr(view, "renderer_classes", None)
+    return tuple(renderer() for renderer in renderers) if renderers else None
+
+
+NEGOTIATION = DefaultContentNegotiation()
+
+
+def representation(request) -> str | None:
+    """The media type the view will answer with, by the request's ``Accept`` as the API
+    negotiates it; "html" for pages (their format is a parameter); None when the API
+    has nothing the request accepts (the view answers 406)."""
+    renderers = renderers_of(request.path_info)
+    if renderers is None:
+        return "html"
+    try:
+        renderer, _media_type = NEGOTIATION.select_renderer(Request(request), renderers)
+    except NotAcceptable:
+        return None
+    return renderer.media_type
 
 
 @functools.cache
@@ -218,14 +264,14 @@ def reads_filters_only(request) -> bool:
 
 
 def page_key(request) -> str:
-    """What changes the answer: address, parameters, language and format."""
+    """What changes the answer: address, parameters, language and representation."""
     parts = [
         request.scheme,
         request.META.get("HTTP_HOST", ""),
         request.path,
         repr(canonical_query(request)),
         get_language_from_request(request),
-        response_format(request),
+        repr(representation(request)),
     ]
     digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
     return f"portal:page:{digest}"
@@ -250,7 +296,9 @@ def signed_in(request) -> bool:
     key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
     if not key:
         return False
-    return import_module(settings.SESSION_ENGINE).SessionStore().exists(key)
+    if not hasattr(request, "_signed_in"):  # asked again for the headers, and gzip
+        request._signed_in = import_module(settings.SESSION_ENGINE).SessionStore().exists(key)
+    return request._signed_in
 
 
 def may_use_cache(request) -> bool:
@@ -288,6 +336,45 @@ CACHED_ROUTES = {"sitemap", "sitemap-section", "robots"}
 OWN_PARAMETERS = {"api:schema", "api:docs"}
 
 
+# How long a browser or a shared cache may keep a public answer, and serve it while it
+# asks again; edits show at once on the portal itself, within this time elsewhere.
+PUBLIC_MAX_AGE = 60
+STALE_WHILE_REVALIDATE = 300
+
+
+def http_headers(request, response) -> None:
+    """The caching headers of a public address's answer (module docstring)."""
+    if request.method not in ("GET", "HEAD"):
+        return
+    if renderers_of(request.path_info) is not None:
+        patch_vary_headers(response, ["Accept"])
+    if response.status_code != 200:
+        return
+    if not response.has_header("Last-Modified"):
+        response["Last-Modified"] = http_date(last_modified())
+    if response.streaming and not response.has_header("ETag"):
+        # A streamed export's content is not known before it is sent: it is fixed by
+        # the data version, the address, the language and the representation.
+        version = data_version()
+        if version is not None:
+            day = int(time.time() // 86400)
+            digest = hashlib.sha256(f"{version}\n{day}\n{page_key(request)}".encode())
+            digest = digest.hexdigest()
+            response["ETag"] = f'W/"{digest[:32]}"'
+    user = getattr(request, "user", None)
+    if signed_in(request) or (user is not None and user.is_authenticated):
+        patch_cache_control(response, private=True, no_cache=True)
+    elif not response.has_header("Cache-Control") and not response.cookies:
+        # Staff send a session cookie and must never get a shared cache's public copy.
+        patch_vary_headers(response, ["Cookie"])
+        patch_cache_control(
+            response,
+            public=True,
+            max_age=PUBLIC_MAX_AGE,
+            stale_while_revalidate=STALE_WHILE_REVALIDATE,
+        )
+
+
 class AnonymousPageCacheMiddleware:
     """Serves and stores whole responses for the public; placed right after WhiteNoise.
 
@@ -300,11 +387,20 @@ class AnonymousPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not cached_path(request) or not may_use_cache(request):
+        if not cached_path(request):
+            return self.get_response(request)
+        response = self.serve(request)
+        http_headers(request, response)
+        return response
+
+    def serve(self, request):
+        if not may_use_cache(request):
             return self.get_response(request)
         canonical = without_unknown_parameters(request)
         if canonical is not None:
             return HttpResponsePermanentRedirect(canonical)
+        if representation(request) is None:  # the view answers 406
+            return self.get_response(request)
         key = page_key(request)
         found = cache.get_many([VERSION_KEY, key])
         version = found.get(VERSION_KEY) or data_version()

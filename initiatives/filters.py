@@ -12,6 +12,8 @@ A value that does not make sense is reported on the form; a page ignores it, CSV
 the API and feeds answer 400. The facets beside each list are in ``facets.py``.
 """
 
+import re
+
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
@@ -44,6 +46,7 @@ from .templatetags.i18n_names import language_name
 
 MAX_TEXT = 200
 MAX_VALUES = 50
+CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def unknown(noun):
@@ -270,10 +273,11 @@ def status_filter(model, label=None):
 
 
 class TextValuesField(RepeatableChoiceField):
-    """Repeatable free text: any printable text up to ``MAX_TEXT`` characters."""
+    """Repeatable free text: any text without control characters, up to ``MAX_TEXT``
+    characters (the API's document states the same as a pattern)."""
 
     def valid_value(self, value):
-        return 0 < len(value) <= MAX_TEXT and value.isprintable()
+        return 0 < len(value) <= MAX_TEXT and not CONTROL_CHARACTER.search(value)
 
     def clean(self, value):
         values = [value] if isinstance(value, str) else list(value or [])

@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "corsheaders",
     "simple_history",
     "axes",
     "django_otp",
@@ -136,6 +137,13 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Inside the header middleware, so a refused method's 405 carries the headers too.
     "portal.methods.AllowedMethodsMiddleware",
+    # CORS for public reads (CORS_* below); outside the page cache, so cached answers
+    # are readable across origins too, and no cached entry holds one origin's headers.
+    "corsheaders.middleware.CorsMiddleware",
+    # Compresses the public's answers (not staff's: BREACH), cached ones included.
+    "portal.compression.PublicGZipMiddleware",
+    # ETags, and 304s to If-None-Match and If-Modified-Since, for cached pages too.
+    "django.middleware.http.ConditionalGetMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Whole pages for anonymous visitors; needs no session, so it sits this far out.
     "initiatives.cache.AnonymousPageCacheMiddleware",
@@ -151,6 +159,15 @@ MIDDLEWARE = [
     # Last, as django-axes asks: it turns a locked-out login into a plain 429 page.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Cross-origin reads (django-cors-headers): any site's scripts may GET the public
+# addresses (the API and its schema, feeds, CSV, pages), never with credentials (no
+# cookies: what they read is what anyone reads), and never the admin or a form's target.
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_URLS_REGEX = r"^/(?!admin/|(?:en|ko)/admin/|i18n/|(?:en|ko)/i18n/).*$"
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Content-Disposition"]
 
 ROOT_URLCONF = "portal.urls"
 
@@ -319,7 +336,14 @@ SPECTACULAR_SETTINGS = {
         "gets a 400 saying what was wrong."
     ),
     "VERSION": "1",
+    # 3.1: a nullable field is its type or null, which strict validators read as meant.
+    "OAS_VERSION": "3.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Every status an operation answers, with its body (initiatives/api/contract.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "initiatives.api.contract.postprocess_schema",
+    ],
     # Swagger UI's files come from the drf-spectacular-sidecar package, never a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

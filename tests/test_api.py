@@ -177,8 +177,8 @@ def test_aliases_and_figures_are_included(client, portal_data):
 @pytest.mark.parametrize(
     ("url", "param"),
     [
-        ("/api/agreements/?country=zz", "country"),
-        ("/api/agreements/?ministry=no-such-ministry", "ministry"),
+        ("/api/agreements/?country=bel", "country"),
+        ("/api/agreements/?ministry=not%20a%20slug", "ministry"),
         ("/api/agreements/?date_from=2024-13", "date_from"),
         ("/api/agreements/?date_to=yesterday", "date_to"),
         ("/api/meetings/?format=telepathy", "format"),
@@ -201,7 +201,8 @@ def test_bad_filter_value_gets_a_400_saying_what_was_wrong(client, portal_data, 
         "/api/agreements/no-such-agreement/",
         "/api/countries/zz/",
         "/api/agreements/?page=99",
-        "/api/agreements/?page=first",
+        "/api/agreements/?country=zz",
+        "/api/agreements/?ministry=no-such-ministry",
     ],
 )
 def test_unknown_record_or_page_is_a_404(client, portal_data, url):
@@ -248,8 +249,8 @@ def test_drafts_and_staff_fields_never_appear(client, drafts):
     assert "STAFF" not in json.dumps(case)
     assert client.get("/api/agreements/draft-agreement/").status_code == 404
     assert client.get("/api/ministries/draft-ministry/").status_code == 404
-    # A draft ministry is not a filter value the public can use.
-    assert client.get("/api/agreements/?ministry=draft-ministry").status_code == 400
+    # A draft ministry is not a filter value the public can use: it is not there.
+    assert client.get("/api/agreements/?ministry=draft-ministry").status_code == 404
 
 
 def test_list_reads_the_same_number_of_queries_for_more_records(
@@ -335,6 +336,7 @@ def fuzz(operation, checks):
     )
     @given(case=operation.as_strategy())
     def check(case):
-        case.call_and_validate(checks=checks)
+        # Straight to the application, with no client to undo gzip: ask for none.
+        case.call_and_validate(checks=checks, headers={"Accept-Encoding": "identity"})
 
     check()

@@ -1,9 +1,10 @@
-from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from ..registry import COLLECTIONS
 from . import views
+from .contract import SchemaView
 from .search import SearchAPIView
 
 app_name = "api"
@@ -17,7 +18,7 @@ for collection in COLLECTIONS:
 router.register("countries", views.CountryViewSet, basename="country")
 
 urlpatterns = [
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", SchemaView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script as a file: the portal's CSP
     # allows no inline script.
     # No OPTIONS metadata (405): the page renders only through its template, which a
@@ -29,4 +30,5 @@ urlpatterns = [
     ),
     path("search/", SearchAPIView.as_view(), name="search"),
     path("", include(router.urls)),
+    re_path(r"^.*$", views.NotFoundView.as_view(), name="not-found"),
 ]

@@ -2,14 +2,16 @@
 very FilterSets of the HTML lists, so ``?country=be`` means the same on a page, in CSV
 and here.
 
-A bad filter value is answered with a 400 that names the problem (DjangoFilterBackend
-raises the FilterSet's form errors), never with a server error.
+A parameter the OpenAPI document does not allow is answered with a 400 that names the
+problem, a filter key that names no published record with a 404 (``contract.py``),
+never with a server error.
 """
 
 from django.shortcuts import redirect
-from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework import viewsets
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, viewsets
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.views import APIView
 
 from .. import filters
 from ..models import Country
@@ -18,6 +20,7 @@ from ..views import lists
 from ..views.countries import by_region, records_per_country
 from ..views.lists import CappedPaginator
 from . import serializers
+from .contract import FilterBackend, check_query
 
 SLUG = r"[-a-zA-Z0-9_]+"
 
@@ -44,20 +47,48 @@ class Pagination(PageNumberPagination):
         response.data["count_capped"] = self.page.paginator.capped
         return response
 
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        bounds = {
+            # No page starts past the first COUNT_CAP records (a page size of 1).
+            self.page_query_param: {"minimum": 1, "maximum": lists.COUNT_CAP},
+            self.page_size_query_param: {"minimum": 1, "maximum": self.max_page_size},
+        }
+        for parameter in parameters:
+            parameter["schema"].update(bounds.get(parameter["name"], {}))
+        return parameters
+
     def get_paginated_response_schema(self, page_schema):
         page_schema = super().get_paginated_response_schema(page_schema)
-        page_schema["properties"]["count_capped"] = {"type": "boolean", "example": False}
+        properties = page_schema["properties"]
+        properties["count_capped"] = {"type": "boolean", "example": False}
+        # DRF writes OpenAPI 3.0's nullable; the document is 3.1: the type or null.
+        for link in ("next", "previous"):
+            del properties[link]["nullable"]
+            properties[link]["type"] = ["string", "null"]
+        page_schema["required"] = ["count", "next", "previous", "results", "count_capped"]
+        page_schema["additionalProperties"] = False
         return page_schema
 
 
-class RecordViewSet(viewsets.ReadOnlyModelViewSet):
+class ContractViewSet(viewsets.ReadOnlyModelViewSet):
+    """Lists read only the parameters the OpenAPI document allows, as it allows them."""
+
+    filter_backends = [FilterBackend]
+    pagination_class = Pagination
+
+    def list(self, request, *args, **kwargs):
+        backend = self.filter_backends[0]()
+        check_query(request, backend.get_filterset(request, self.get_queryset(), self))
+        return super().list(request, *args, **kwargs)
+
+
+class RecordViewSet(ContractViewSet):
     """Published records of one collection, read as its serializer needs them."""
 
     collection: Collection = None
     lookup_field = "slug"
     lookup_value_regex = SLUG
-    filter_backends = [DjangoFilterBackend]
-    pagination_class = Pagination
 
     def get_queryset(self):
         return self.collection.model.objects.published().for_export()
@@ -79,16 +110,14 @@ def viewset_for(collection: Collection) -> type[RecordViewSet]:
     )
 
 
-class CountryViewSet(viewsets.ReadOnlyModelViewSet):
+class CountryViewSet(ContractViewSet):
     """Countries with at least one published record, by lower-case ISO 3166-1 alpha-2 code."""
 
     queryset = Country.objects.none()
     lookup_field = "code"
     lookup_value_regex = "[A-Za-z]{2}"
-    filter_backends = [DjangoFilterBackend]
     filterset_class = filters.CountryFilter
     serializer_class = serializers.CountrySerializer
-    pagination_class = Pagination
 
     def retrieve(self, request, *args, code, **kwargs):
         # As the country pages do: /api/countries/BE/ moves for good to /api/countries/be/.
@@ -98,3 +127,11 @@ class CountryViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return by_region(Country.objects.filter(code__in=records_per_country())).for_export()
+
+
+@extend_schema(exclude=True)
+class NotFoundView(APIView):
+    """Any other address under /api/: a 404 in JSON, as the API's own are."""
+
+    def get(self, request, *args, **kwargs):
+        raise exceptions.NotFound()
