@@ -1,0 +1,105 @@
+"""The page layout and its words: the header's sections and breadcrumbs, the filter
+panel, chips and messages that name things, lists without duplicate rows."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def portal_data(portal_data_for_module, db):
+    pass
+
+
+def page(client, url, params=None) -> str:
+    response = client.get(url, params or {})
+    assert response.status_code == 200, url
+    return response.content.decode()
+
+
+def text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_the_current_section_is_marked_in_the_header(client, portal_data):
+    html = page(client, reverse("initiatives:agreement-list"))
+    assert f'<a href="{reverse("initiatives:agreement-list")}" aria-current="page">' in html
+    assert html.count("aria-current=") == 1
+
+
+def test_a_detail_page_has_breadcrumbs_up_to_its_list(client, portal_data):
+    url = reverse("initiatives:person-detail", args=["oh-young-ju"])
+    html = page(client, url)
+    start = html.index('class="breadcrumbs"')
+    crumbs = html[start : html.index("</nav>", start)]
+    assert reverse("initiatives:dashboard") in crumbs
+    assert reverse("initiatives:person-list") in crumbs
+    assert '<span aria-current="page">Oh Young-ju</span>' in crumbs
+    # The section is marked as the one the page is in, not as the page itself.
+    assert f'href="{reverse("initiatives:person-list")}" aria-current="true"' in html
+
+
+def test_lists_have_no_breadcrumbs_and_the_dashboard_no_current_section(client, portal_data):
+    assert 'class="breadcrumbs"' not in page(client, reverse("initiatives:meeting-list"))
+    assert "aria-current" not in page(client, reverse("initiatives:dashboard"))
+
+
+def test_navigation_and_filters_fold_into_disclosures_that_need_no_script(client, portal_data):
+    html = page(client, reverse("initiatives:agreement-list"), {"country": "be"})
+    assert '<details class="site-menu">' in html
+    assert '<details class="filter-panel">' in html
+    summary = html[html.index('<details class="filter-panel">') :].split("</summary>")[0]
+    assert "(1 in use)" in text(summary)
+    assert "<script" not in html
+
+
+def test_a_chip_names_a_country_the_facet_does_not_list(client, portal_data):
+    html = page(client, reverse("initiatives:agreement-list"), {"country": ["FR", "be"]})
+    chips = text(html[html.index('class="active-filters"') :])
+    assert "Country: France" in chips
+    assert "Country: Belgium" in chips
+    assert "Country: fr" not in chips
+
+
+def test_a_filter_message_names_the_field_and_the_value(client, portal_data):
+    html = page(client, reverse("initiatives:agreement-list"), {"date_from": "2024-13"})
+    start = html.index('class="problems"')
+    problems = text(html[start : html.index("</div>", start)])
+    assert "Dates from, “2024-13”:" in problems
+    assert "Some of the address" not in problems
+
+
+def test_the_usual_order_says_what_it_sorts_by(client, portal_data):
+    html = page(client, reverse("initiatives:agreement-list"))
+    assert '<option value="">Signing date, newest first</option>' in html
+    html = page(client, reverse("initiatives:ministry-list"))
+    assert '<option value="">Name, A to Z</option>' in html
+    assert "usual order" not in html
+
+
+def test_a_list_shows_the_short_status_and_the_detail_page_explains_it(client, portal_data):
+    html = page(client, reverse("initiatives:agreement-list"))
+    rows = text(html[html.index('<ul class="rows">') :])
+    assert "in-force status not stated" not in rows
+    assert "signed April 2024" in rows
+    url = reverse("initiatives:agreement-detail", args=["mss-mofa-global-expansion-mou-2024"])
+    detail = text(page(client, url))
+    assert "Signed (the source does not say whether it has entered into force)" in detail
+
+
+def test_a_meeting_a_person_presided_is_not_listed_again_as_attended(client, portal_data):
+    html = page(client, reverse("initiatives:person-detail", args=["oh-young-ju"]))
+    meeting = reverse("initiatives:meeting-detail", args=["sme-globalization-strategy-meeting"])
+    assert html.count(f'href="{meeting}"') == 1
+
+
+def test_an_agreement_related_in_two_ways_is_listed_once(client, portal_data):
+    url = reverse("initiatives:agreement-detail", args=["korea-china-sme-innovation-mou-2026"])
+    html = page(client, url)
+    other = reverse("initiatives:agreement-detail", args=["korea-china-previous-sme-agreement"])
+    related = html[html.index("Related agreements") : html.index("What came of it")]
+    assert related.count(f'href="{other}"') == 1
+    assert "renews and supersedes" in text(related)
