@@ -88,6 +88,7 @@ def main() -> None:
     parser.add_argument("--base-url", help="an already running server (else one is started)")
     parser.add_argument("--korean", action="store_true", help="also every page in Korean")
     parser.add_argument("--only", help="page kinds whose name contains this")
+    parser.add_argument("--print", action="store_true", help="as the page prints")
     parser.add_argument("--fold", action="store_true", help="only what the first screen shows")
     args = parser.parse_args()
     out = Path(args.out)
@@ -129,9 +130,12 @@ def main() -> None:
                         device_scale_factor=1,
                     )
                     page = context.new_page()
+                    if args.print:
+                        page.emulate_media(media="print")
                     for name, address in pages.items():
                         page.goto(base + address, wait_until="load", timeout=30_000)
-                        path = out / f"{name}-{language}-{width}.png"
+                        medium = "-print" if args.print else ""
+                        path = out / f"{name}-{language}-{width}{medium}.png"
                         page.screenshot(path=str(path), full_page=not args.fold)
                         print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
                     context.close()

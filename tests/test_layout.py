@@ -103,3 +103,31 @@ def test_an_agreement_related_in_two_ways_is_listed_once(client, portal_data):
     related = html[html.index("Related agreements") : html.index("What came of it")]
     assert related.count(f'href="{other}"') == 1
     assert "renews and supersedes" in text(related)
+
+
+def test_the_follow_page_explains_feeds_and_gives_their_addresses(client, portal_data):
+    html = page(client, reverse("initiatives:feeds"))
+    for route in ("feeds:agreements", "feeds:meetings", "feeds:meetings-ics"):
+        assert f"<code>http://testserver{reverse(route)}</code>" in html
+    assert "From URL" in html
+
+
+def test_a_list_with_a_feed_links_to_the_explanation(client, portal_data):
+    html = page(client, reverse("initiatives:agreement-list"))
+    exports = html[html.index('class="exports"') :].split("</p>")[0]
+    assert reverse("initiatives:feeds") in exports
+    exports = page(client, reverse("initiatives:ministry-list"))
+    assert reverse("initiatives:feeds") not in exports.split('class="exports"')[1].split("</p>")[0]
+
+
+def test_a_printed_source_shows_its_address(client, portal_data):
+    from initiatives.models import Source
+
+    address = "https://www.example.go.kr/news/view?id=1&lang=en"
+    Source.objects.filter(slug="korea-belgium-mou-announcement").update(url=address)
+    url = reverse("initiatives:agreement-detail", args=["korea-belgium-sme-startup-mou-2026"])
+    html = page(client, url)
+    assert (
+        '<span class="print-only"> &lt;https://www.example.go.kr/news/view?id=1&amp;lang=en&gt;'
+        in html
+    )
