@@ -131,3 +131,28 @@ def test_a_printed_source_shows_its_address(client, portal_data):
         '<span class="print-only"> &lt;https://www.example.go.kr/news/view?id=1&amp;lang=en&gt;'
         in html
     )
+
+
+def test_the_dashboard_map_links_each_country_with_records(client, portal_data):
+    html = page(client, reverse("initiatives:dashboard"))
+    world = html[html.index('class="world-map"') :].split("</section>")[0]
+    belgium = reverse("initiatives:country-detail", args=["be"])
+    assert f'<a href="{belgium}" aria-label="Belgium, 1 agreement, 0 councils or bodies">' in world
+    # Every outline is drawn (the unlinked ones hidden from screen readers), none fetched.
+    assert world.count("<path ") > 150
+    assert "http" not in world.split("</svg>")[0].replace('href="/', "")
+    # The text alternative: the same figures as a table, linking each country.
+    table = world[world.index("<table>") :]
+    assert f'<a href="{belgium}">Belgium</a></th><td>1</td><td>0</td>' in table
+    assert "Natural Earth" in world
+
+
+def test_a_country_page_marks_its_country_on_the_map(client, portal_data):
+    html = page(client, reverse("initiatives:country-detail", args=["kr"]))
+    assert 'current"><title>South Korea, 4 agreements, 2 councils or bodies</title>' in html
+    assert html.count(" current") == 1
+
+
+def test_the_countries_list_shows_its_results_before_the_map(client, portal_data):
+    html = page(client, reverse("initiatives:country-list"))
+    assert html.index('class="results"') < html.index('class="world-map"')

@@ -11,7 +11,8 @@ from ..cache import kept_until_tables_change
 from ..facets import FACET_CACHE_SECONDS
 from ..models import Agreement, Meeting, Metric
 from ..registry import COLLECTIONS
-from .countries import counted_name
+from ..worldmap import world_map
+from .countries import counted_name, map_counts
 
 
 @dataclass
@@ -107,5 +108,6 @@ class DashboardView(TemplateView):
             .order_by(F("as_of").desc(nulls_last=True), "name")
             .first_with_subjects(6),
             chart=chart,
+            world_map=world_map(map_counts()),
             **kwargs,
         )
