@@ -156,3 +156,24 @@ def test_a_country_page_marks_its_country_on_the_map(client, portal_data):
 def test_the_countries_list_shows_its_results_before_the_map(client, portal_data):
     html = page(client, reverse("initiatives:country-list"))
     assert html.index('class="results"') < html.index('class="world-map"')
+
+
+def test_the_dashboard_chart_has_a_value_axis_and_values_on_its_bars(client, portal_data):
+    response = client.get(reverse("initiatives:dashboard"))
+    chart = response.context["chart"]
+    assert [tick["value"] for tick in chart["ticks"]][0] == 0
+    assert chart["ticks"][-1]["value"] >= chart["highest"]
+    html = response.content.decode()
+    svg = html[html.index('<svg viewBox="0 0 {}'.format(chart["width"])) :].split("</svg>")[0]
+    for bar in chart["bars"]:
+        assert f'text-anchor="middle">{bar["meetings"]}</text>' in svg
+        assert f'class="year" x="{bar["label_x"]}"' in svg
+
+
+def test_an_agreement_shows_its_path_from_signature_to_results_in_date_order(client, portal_data):
+    url = reverse("initiatives:agreement-detail", args=["korea-china-sme-innovation-mou-2026"])
+    response = client.get(url)
+    steps = response.context["path"]
+    assert steps[0][1] == "Signed"
+    assert [step[0].value for step in steps] == sorted(step[0].value for step in steps)
+    assert '<ol class="path">' in response.content.decode()

@@ -3,6 +3,7 @@ fetches only public records at their other end."""
 
 import datetime
 
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView
 
@@ -68,7 +69,21 @@ class AgreementDetailView(RecordDetailView):
         )
         # Subtracted from today, not added to a date that may lie at datetime's limit.
         quiet = last is not None and last.end < datetime.date.today() - QUIET_AFTER
+        # Its path from signature to results, in date order (undated steps left out).
+        steps = [
+            (agreement.signed, _("Signed"), None),
+            (agreement.in_force, _("In force"), None),
+            *((c.established, _("Council established"), c) for c in councils),
+            *((m.held, _("Meeting"), m) for m in meetings),
+            *((m.measured, _("Figure reported"), m) for m in metrics),
+            (agreement.expires, _("Expires"), None),
+        ]
+        path = sorted(
+            (step for step in steps if step[0] is not None),
+            key=lambda step: (step[0].value, step[0].precision),
+        )
         context.update(
+            path=path,
             councils=councils,
             meetings=meetings,
             cases=cases,
