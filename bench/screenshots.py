@@ -48,7 +48,7 @@ def page_addresses() -> dict[str, str]:
     pages = {
         "dashboard": reverse("initiatives:dashboard"),
         "list-agreements-filtered": reverse("initiatives:agreement-list")
-        + "?country=be&kind=mou&sort=signed",
+        + "?country=be&kind=mou&sort=-signed_on",
         "list-meetings": reverse("initiatives:meeting-list"),
         "search": reverse("initiatives:search") + "?q=startup",
         "countries": reverse("initiatives:country-list"),
