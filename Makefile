@@ -24,7 +24,7 @@ UV_COMPILE = $(LOCK_VENV)/bin/uv pip compile pyproject.toml --quiet --universal 
 # its own run. `make test REDIS_URL=` runs it on the memory cache instead.
 REDIS_URL ?= redis://127.0.0.1:6379/13
 
-.PHONY: run test setup test-tools messages data lint check lock clean
+.PHONY: run test setup test-tools messages data lint check lock clean screenshots
 
 $(STAMP): requirements-dev.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -79,6 +79,11 @@ test: setup test-tools
 	echo "make test: DEBUG off, REDIS_URL=$${REDIS_URL:-none} CACHE_KEY_PREFIX=$$CACHE_KEY_PREFIX, static files in $$static_root"; \
 	$(BIN)/python manage.py collectstatic --noinput -v0; \
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Every page kind at 390 px and 1,366 px, in English and Korean, into screenshots/
+# (Debian's Chromium through Playwright; the local database, filled by `make data`).
+screenshots: data
+	$(BIN)/python bench/screenshots.py --korean
 
 lint: setup
 	$(BIN)/python -m ruff check .

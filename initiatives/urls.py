@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import TemplateView
 
 from .registry import COLLECTIONS
 from .views import countries, dashboard, lists, regions, search
@@ -8,6 +9,7 @@ app_name = "initiatives"
 urlpatterns = [
     path("", dashboard.DashboardView.as_view(), name="dashboard"),
     path("search/", search.SearchView.as_view(), name="search"),
+    path("follow/", TemplateView.as_view(template_name="initiatives/feeds.html"), name="feeds"),
     path("countries/", countries.CountryListView.as_view(), name="country-list"),
     path("countries/<str:code>/", countries.CountryDetailView.as_view(), name="country-detail"),
     path("regions/", regions.RegionListView.as_view(), name="region-list"),

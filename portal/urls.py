@@ -7,10 +7,12 @@ from django.views.i18n import set_language
 
 from initiatives.admin_views import data_quality_view, follow_ups_view, review_queue_view
 from initiatives.sitemaps import SITEMAPS
+from portal.favicon import favicon
 from portal.health import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
     # Before admin.site.urls, whose catch-all would otherwise answer this address.
     path("admin/data-quality/", data_quality_view, name="admin-data-quality"),
     path("admin/review/", review_queue_view, name="admin-review-queue"),

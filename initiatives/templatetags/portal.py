@@ -3,18 +3,24 @@
 What the public may see is decided by the queries (models.base.visibility); nothing
 here filters drafts."""
 
+import dataclasses
 import datetime
+import json
 
 from django import template
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.text import capfirst, get_text_list
 from django.utils.translation import gettext as _
 
 from initiatives.dates import PartialDate
 from initiatives.statuses import status_report
+from initiatives.structured_data import describe, shorten
 from initiatives.templatetags.i18n_names import display_name, lang_attr
 
 register = template.Library()
+JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
 @register.simple_tag
@@ -41,12 +47,15 @@ def partial_date(value: PartialDate | None):
 
 
 @register.simple_tag
-def status_of(record):
+def status_of(record, short=False):
     """A status with the date it was reported; one whose expected date has passed reads
-    as "Last reported …, expected by …"."""
+    as "Last reported …, expected by …". ``short`` leaves out the label's explanation in
+    brackets, for lists ("signed" for "signed (in-force status not stated)")."""
     report = status_report(record)
     if report is None:
         return ""
+    if short:
+        report = dataclasses.replace(report, label=short_label(report.label))
     as_of = partial_date(report.as_of)
     expected = partial_date(report.expected_by)
     if report.overdue:
@@ -89,3 +98,64 @@ def verbose_name(model):
 @register.filter
 def model_name(model):
     return model._meta.model_name
+
+
+def short_label(label) -> str:
+    """A choice's label without its explanation in brackets, for lists: "signed (in-force
+    status not stated)" reads "signed"; the detail page shows it whole."""
+    return str(label).split(" (", 1)[0]
+
+
+@register.simple_tag
+def related_agreements(agreement) -> list[tuple]:
+    """Each agreement related to this one once, with every way it is: (other, what this
+    one does to it, what it does to this one), the kinds joined ("renews and supersedes")."""
+    rows: dict[int, tuple] = {}
+    for relation in agreement.relations_from.all():
+        other = relation.to_agreement
+        rows.setdefault(other.pk, (other, [], []))[1].append(str(relation.get_kind_display()))
+    for relation in agreement.relations_to.all():
+        other = relation.from_agreement
+        rows.setdefault(other.pk, (other, [], []))[2].append(str(relation.get_kind_display()))
+    return [
+        (other, get_text_list(out, _("and")), get_text_list(back, _("and")))
+        for other, out, back in rows.values()
+    ]
+
+
+@register.filter
+def not_presided(participations, presided) -> list:
+    """A person's meetings attended, without those they presided (listed already), each
+    meeting once."""
+    skip = {meeting.pk for meeting in presided}
+    seen: dict[int, object] = {}
+    for participation in participations:
+        if participation.meeting_id not in skip:
+            seen.setdefault(participation.meeting_id, participation)
+    return list(seen.values())
+
+
+@register.simple_tag(takes_context=True)
+def structured_data(context, record):
+    """The record's schema.org JSON-LD in a script element; nothing for other kinds."""
+    request = context["request"]
+    data = describe(record, lambda r: request.build_absolute_uri(r.get_absolute_url()))
+    if data is None:
+        return ""
+    # As json_script escapes: no "</script>" or "<!--" can end the element early.
+    text = json.dumps(data, ensure_ascii=False).translate(JSON_SCRIPT_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
+
+
+@register.simple_tag
+def record_description(record) -> str:
+    """A record's meta description: its summary, or what kind of record it is and that
+    its sources are shown."""
+    summary = shorten(getattr(record, "summary", ""))
+    if summary:
+        return summary
+    kind = capfirst(record._meta.verbose_name)
+    return _("%(kind)s: %(name)s, with the sources and quotes for every fact.") % {
+        "kind": kind,
+        "name": display_name(record),
+    }

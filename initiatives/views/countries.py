@@ -23,6 +23,7 @@ from ..exports import CSVExportMixin
 from ..facets import FACET_CACHE_SECONDS
 from ..models import Country, Metric, Organization, Region, in_interface_language
 from ..registry import COLLECTIONS, Collection
+from ..worldmap import world_map
 from .lists import ListPageMixin
 
 COUNTRY_CODE = re.compile(r"^[A-Za-z]{2}$")
@@ -64,6 +65,12 @@ def by_region(countries):
     ).order_by(F("area_name").asc(nulls_last=True), "name")
 
 
+def map_counts() -> dict[str, dict]:
+    """The map's figures, kept until the data change (the country facets they come
+    from are counted over every record)."""
+    return kept_until_tables_change("world-map-counts", records_per_country, FACET_CACHE_SECONDS)
+
+
 def counted_name(model, n: int) -> str:
     """The collection's name for ``n`` records: "1 agreement", "3 agreements". (Korean,
     the portal's other language, uses one form for every number.)"""
@@ -91,6 +98,7 @@ class CountryListView(CSVExportMixin, ListPageMixin, FilterView):
                 (str(model._meta.verbose_name_plural), n, counted_name(model, n))
                 for model, n in self.counts.get(country.code, {}).items()
             )
+        context["world_map"] = world_map(self.counts)
         return context
 
 
@@ -158,5 +166,10 @@ class CountryDetailView(TemplateView):
             key=lambda event: (event[0].value, event[0].precision),
         )
         return super().get_context_data(
-            country=country, metrics=metrics, timeline=timeline, **sections, **kwargs
+            country=country,
+            metrics=metrics,
+            timeline=timeline,
+            world_map=world_map(map_counts(), current=code),
+            **sections,
+            **kwargs,
         )

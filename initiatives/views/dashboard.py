@@ -11,7 +11,8 @@ from ..cache import kept_until_tables_change
 from ..facets import FACET_CACHE_SECONDS
 from ..models import Agreement, Meeting, Metric
 from ..registry import COLLECTIONS
-from .countries import counted_name
+from ..worldmap import world_map
+from .countries import counted_name, map_counts
 
 
 @dataclass
@@ -33,17 +34,25 @@ def per_year(queryset, field) -> dict[int, int]:
 
 
 def timeline_chart(agreements: dict, meetings: dict) -> dict:
-    """Coordinates for a bar chart of agreements and meetings per year (SVG units)."""
+    """Coordinates for a bar chart of agreements and meetings per year (SVG units): a
+    value axis with gridlines, each bar with its value, each year labelled."""
     years = sorted(set(agreements) | set(meetings))
     if not years:
         return {"bars": []}
     years = list(range(years[0], years[-1] + 1))
     highest = max([*agreements.values(), *meetings.values(), 1])
-    height, slot, bar = 160, 80, 28
+    # Whole-number ticks, at most five of them, the top one at or above the highest bar.
+    step = max(1, -(-highest // 4))
+    top = step * -(-highest // step)
+    left, height, slot, bar, head = 44, 180, 96, 32, 28
+
+    def y_of(n):
+        return head + height - round(n / top * height)
+
     bars = []
     for index, year in enumerate(years):
         a, m = agreements.get(year, 0), meetings.get(year, 0)
-        x = 40 + index * slot
+        x = left + 12 + index * slot
         bars.append(
             {
                 "year": year,
@@ -51,19 +60,26 @@ def timeline_chart(agreements: dict, meetings: dict) -> dict:
                 "meetings": m,
                 "x": x,
                 "label_x": x + bar,
-                "agreement_height": round(a / highest * height),
-                "agreement_y": 20 + height - round(a / highest * height),
+                "agreement_height": head + height - y_of(a),
+                "agreement_y": y_of(a),
+                "agreement_label_x": x + bar // 2,
                 "meeting_x": x + bar,
-                "meeting_height": round(m / highest * height),
-                "meeting_y": 20 + height - round(m / highest * height),
+                "meeting_height": head + height - y_of(m),
+                "meeting_y": y_of(m),
+                "meeting_label_x": x + bar + bar // 2,
             }
         )
+    width = left + 12 + len(years) * slot + 8
     return {
         "bars": bars,
-        "width": 40 + len(years) * slot + 20,
+        "width": width,
+        "left": left,
         "bar": bar,
-        "axis_y": 20 + height,
-        "label_y": 20 + height + 20,
+        "top_y": head,
+        "axis_y": head + height,
+        "label_y": head + height + 18,
+        "height": head + height + 30,
+        "ticks": [{"value": n, "y": y_of(n)} for n in range(0, top + 1, step)],
         "highest": highest,
     }
 
@@ -107,5 +123,6 @@ class DashboardView(TemplateView):
             .order_by(F("as_of").desc(nulls_last=True), "name")
             .first_with_subjects(6),
             chart=chart,
+            world_map=world_map(map_counts()),
             **kwargs,
         )

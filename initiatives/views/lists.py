@@ -7,13 +7,16 @@ from django.core.paginator import Paginator
 from django.utils.cache import add_never_cache_headers
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_filters.views import FilterView
 
 from ..exports import CSVExportMixin
+from ..templatetags.i18n_names import display_name
 
 # A list counts its records up to this many; beyond, it says "10,000+" (counting
 # hundreds of thousands of rows on every page would cost more than the page itself).
 COUNT_CAP = 10_000
+DATE_LABELS = {"date_from": gettext_lazy("Dates from"), "date_to": gettext_lazy("Dates up to")}
 
 
 class CappedPaginator(Paginator):
@@ -112,13 +115,34 @@ class ListPageMixin:
             opts=filterset.queryset.model._meta,
             facets=facets,
             active_filters=self.active_filters({f.param: f.choices for f in facets}),
-            problems=[
-                f"{filterset.filters[name].label}: {' '.join(errors)}"
-                for name, errors in filterset.form.errors.items()
-            ]
+            problems=[self.problem(name, errors) for name, errors in filterset.form.errors.items()]
             + self.page_problems,
+            default_sort=self.default_sort_label(),
         )
         return context
+
+    def field_label(self, name: str) -> str:
+        # "From" alone does not say what a problem with it is about.
+        return DATE_LABELS.get(name) or str(self.filterset.filters[name].label)
+
+    def problem(self, name: str, errors) -> str:
+        """What was wrong, naming the filter and the value given: 'Country, "xx":
+        Unknown country code'."""
+        message = " ".join(errors)
+        values = [v for v in self.request.GET.getlist(name) if v.strip() and v not in message]
+        given = ", ".join(f"“{v[:40]}”" for v in values)
+        return f"{self.field_label(name)}{', ' + given if given else ''}: {message}"
+
+    def default_sort_label(self) -> str:
+        """What the list's usual order is, in the words of its sort choices."""
+        sort = self.filterset.filters.get("sort")
+        ordering = self.filterset.queryset.model._meta.ordering
+        if not sort or not ordering:
+            return _("usual order")
+        first = ordering[0]
+        key = getattr(getattr(first, "expression", None), "name", None)
+        key = f"-{key}" if key and getattr(first, "descending", False) else key or str(first)
+        return dict(sort.extra.get("choices") or sort.field.choices).get(key, _("usual order"))
 
     def active_filters(self, facets) -> list[ActiveFilter]:
         """Each value in the address, with a link that removes just that value."""
@@ -136,12 +160,25 @@ class ListPageMixin:
             fixed = () if hasattr(field, "queryset") else getattr(field, "choices", ())
             labels = {c.value: c.label for c in facets.get(param, [])} or dict(fixed)
             rest = [pair for pair in params if pair != (param, value)]
-            shown = labels.get(value.strip().lower() if param == "country" else value, value)
-            label = f"{self.filterset.filters[param].label}: {shown}"
+            key = value.strip().lower() if param == "country" else value
+            shown = labels.get(key)
+            if not shown or shown == key:  # a choice the facet could not name
+                shown = self.record_name(field, key) or value
+            label = f"{self.field_label(param)}: {shown}"
             if param in self.filterset.form.errors:
                 label += " " + _("(ignored)")
             active.append(ActiveFilter(param, value, label, "?" + urlencode(rest)))
         return active
+
+    @staticmethod
+    def record_name(field, key: str) -> str | None:
+        """The name of the record a linked filter's key stands for (a country that is not
+        among the facet's listed choices is still named, not shown as its code)."""
+        queryset = getattr(field, "queryset", None)
+        if queryset is None:
+            return None
+        record = queryset.filter(**{field.to_field_name or "pk": key}).first()
+        return display_name(record) if record else None
 
 
 class RecordListView(CSVExportMixin, ListPageMixin, FilterView):

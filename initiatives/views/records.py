@@ -4,6 +4,7 @@ fetches only public records at their other end."""
 import datetime
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.generic import DetailView
 
@@ -41,7 +42,22 @@ class AgreementDetailView(RecordDetailView):
         """What came of the agreement: its councils, their meetings and cases, figures."""
         context = super().get_context_data(**kwargs)
         outcome = outcome_of(self.object)
+        agreement = self.object
+        # Its path from signature to results, in date order (undated steps left out).
+        steps = [
+            (agreement.signed, _("Signed"), None),
+            (agreement.in_force, _("In force"), None),
+            *((c.established, _("Council established"), c) for c in outcome.councils),
+            *((m.held, _("Meeting"), m) for m in outcome.meetings),
+            *((m.measured, _("Figure reported"), m) for m in outcome.metrics),
+            (agreement.expires, _("Expires"), None),
+        ]
+        path = sorted(
+            (step for step in steps if step[0] is not None),
+            key=lambda step: (step[0].value, step[0].precision),
+        )
         context.update(
+            path=path,
             councils=outcome.councils,
             meetings=outcome.meetings,
             cases=outcome.cases,
