@@ -181,8 +181,15 @@ def attachment(name, extension: str) -> str:
     with translation.override(settings.LANGUAGE_CODE):
         ascii_name = slugify(str(name)) or "data"
     local_name = "-".join(str(name).split())
-    fallback = f"{ascii_name}-{today}.{extension}"
-    filename = f"{local_name}-{today}.{extension}"
+    return attachment_header(
+        f"{local_name}-{today}.{extension}", f"{ascii_name}-{today}.{extension}"
+    )
+
+
+def attachment_header(filename: str, fallback: str | None = None) -> str:
+    """``attachment; filename="…"; filename*=UTF-8''…``: ``fallback`` (ASCII) for clients
+    that do not read RFC 6266's ``filename*``."""
+    fallback = fallback or filename
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
@@ -270,7 +277,16 @@ def export_links(request, collection) -> list[dict]:
         {"label": _("JSON"), "url": with_filters(reverse(api_list)), "type": "application/json"},
     ]
     for feed in collection.feeds if collection else ():
-        links.append(
-            {"label": feed.label, "url": with_filters(reverse(feed.route)), "type": feed.media_type}
-        )
+        url = with_filters(reverse(feed.route))
+        link = {"label": feed.label, "url": url, "type": feed.media_type}
+        if feed.media_type == "text/calendar":
+            link["subscribe"] = webcal_url(request, url)
+        links.append(link)
     return links
+
+
+def webcal_url(request, url: str) -> str:
+    """The calendar's address for a calendar app to subscribe to (``webcal://``): the app
+    fetches it again from time to time, so new meetings appear by themselves."""
+    absolute = request.build_absolute_uri(url)
+    return "webcal://" + absolute.split("://", 1)[1]

@@ -1,7 +1,8 @@
 from django.urls import path
 
+from . import datapackage
 from .registry import COLLECTIONS
-from .views import countries, dashboard, lists, search
+from .views import countries, dashboard, data, lists, search
 
 app_name = "initiatives"
 
@@ -10,6 +11,8 @@ urlpatterns = [
     path("search/", search.SearchView.as_view(), name="search"),
     path("countries/", countries.CountryListView.as_view(), name="country-list"),
     path("countries/<str:code>/", countries.CountryDetailView.as_view(), name="country-detail"),
+    path("data/", data.DataView.as_view(), name="data"),
+    path(f"data/{datapackage.FILE_NAME}", data.data_package, name="data-package"),
 ]
 for collection in COLLECTIONS:
     urlpatterns += [
