@@ -137,6 +137,9 @@ MIDDLEWARE = [
     # Inside the header middleware, so a refused method's 405 carries the headers too.
     "portal.methods.AllowedMethodsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Answers If-None-Match / If-Modified-Since with a 304 for cached and fresh responses
+    # alike (the feeds set their own ETag and Last-Modified), so outside the page cache.
+    "django.middleware.http.ConditionalGetMiddleware",
     # Whole pages for anonymous visitors; needs no session, so it sits this far out.
     "initiatives.cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
