@@ -1,4 +1,5 @@
-"""CSV of any filtered list: ``/agreements/?country=be&format=csv``.
+"""CSV and Excel files of any filtered list: ``/agreements/?country=be&format=csv``
+(or ``format=xlsx``).
 
 The list's own FilterSet picks the rows, so the CSV holds exactly what the page
 lists, every page of it. Each row is the record's API shape (its serializer: the one
@@ -9,6 +10,14 @@ read, the file starts with a byte-order mark so that Excel reads Korean text as
 UTF-8, and a cell that a spreadsheet would run as a formula is neutralised with a
 leading quote.
 
+Beside each code (a country's ISO code, a ministry's slug, a kind) the files give what
+it means (a name, a label) in a column of its own, in the reader's language; the code
+columns keep the API's names and values in every language, and only the header row is
+Korean in a Korean file. Dates are text at their precision ("2024-04" is April 2024,
+with ``signed_on_precision`` beside it): the Excel file stores them as text cells, so
+Excel never turns them into days; a CSV cannot say so, so the list page tells how to
+open one (as text columns) or to take the Excel file.
+
 A spreadsheet may split lines at another separator than the comma (a ";" locale, a
 tab), and then a formula sign after such a separator starts a cell of its own: a text
 cell holding one gets a leading quote, and a quote before that sign too.
@@ -17,13 +26,27 @@ cell holding one gets a leading quote, and a quote before that sign too.
 import csv
 import datetime
 import re
+import tempfile
 from decimal import Decimal
+from urllib.parse import quote
 
-from django.http import HttpResponseBadRequest, StreamingHttpResponse
+from django.conf import settings
+from django.http import FileResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.urls import reverse
+from django.utils import translation
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
 
 from .tabular import Plan
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# The file formats a list answers with ``format=``, beside the meeting list's own
+# ``format`` filter (in person, online, hybrid).
+FILE_FORMATS = ("csv", "xlsx")
 
 BOM = "\ufeff"
 # What a spreadsheet may read as the start of a formula (OWASP's CSV injection list),
@@ -64,41 +87,140 @@ class Echo:
         return value
 
 
-def csv_rows(request, records, serializer_class):
+def titled() -> bool:
+    """Whether the header row is in the reader's language rather than the API's names."""
+    return (translation.get_language() or settings.LANGUAGE_CODE) != settings.LANGUAGE_CODE
+
+
+def table_plan(request, records, serializer_class) -> Plan:
+    return Plan(serializer_class, records.model, request=request, readable=True)
+
+
+def csv_rows(plan, records):
     """The header, then one line per record, read from the database in chunks."""
-    plan = Plan(serializer_class, records.model, request=request)
     writer = csv.writer(Echo())
-    yield BOM + writer.writerow(plan.headers())
+    yield BOM + writer.writerow(plan.headers(titled=titled()))
     for cells in plan.rows(records):
         yield writer.writerow([neutralise(value) for value in cells])
 
 
-def csv_response(request, records, serializer_class, name: str) -> StreamingHttpResponse:
+def csv_response(request, records, serializer_class, name) -> StreamingHttpResponse:
+    plan = table_plan(request, records, serializer_class)
     response = StreamingHttpResponse(
-        csv_rows(request, records, serializer_class), content_type="text/csv; charset=utf-8"
+        csv_rows(plan, records), content_type="text/csv; charset=utf-8"
     )
-    filename = f"{name}-{datetime.date.today().isoformat()}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = attachment(name, "csv")
     return response
 
 
+def xlsx_response(request, records, serializer_class, name) -> FileResponse:
+    """The list as an Excel workbook, written row by row to a temporary file (openpyxl's
+    write-only mode keeps no row in memory), then streamed from it.
+
+    Every cell is text except numbers: a date stays "2024-04" (its cells are also
+    formatted as text, so editing one keeps it so), and a text that begins with "=" is
+    a text cell, never a formula, so nothing in it needs neutralising.
+    """
+    plan = table_plan(request, records, serializer_class)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=sheet_title(name))
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header = []
+    for title in plan.headers(titled=titled()):
+        cell = WriteOnlyCell(sheet, value=clean_text(title))
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    headers = plan.headers()
+    kinds = [plan.column_kinds.get(h) for h in headers]
+    for cells in plan.rows(records):
+        sheet.append(
+            [xlsx_cell(sheet, value, kind) for value, kind in zip(cells, kinds, strict=True)]
+        )
+    # FileResponse closes the file once it is sent, which deletes it.
+    file = tempfile.TemporaryFile()  # noqa: SIM115
+    workbook.save(file)
+    file.seek(0)
+    response = FileResponse(file, content_type=XLSX)
+    response["Content-Disposition"] = attachment(name, "xlsx")
+    return response
+
+
+def xlsx_cell(sheet, value, kind):
+    if value is None or value == "":
+        return None
+    if kind == "number" and not isinstance(value, bool):
+        try:
+            return Decimal(value) if isinstance(value, str) else value
+        except ArithmeticError:
+            pass
+    text = clean_text(value if isinstance(value, str) else str(value))
+    if kind == "date" or text.startswith("="):
+        cell = WriteOnlyCell(sheet, value=text)
+        cell.data_type = "s"  # openpyxl would read a leading "=" as a formula
+        cell.number_format = "@"
+        return cell
+    return text
+
+
+def clean_text(text: str) -> str:
+    """Text without the control characters an xlsx file cannot hold."""
+    return ILLEGAL_CHARACTERS_RE.sub("", str(text))
+
+
+def sheet_title(name) -> str:
+    """A worksheet title Excel accepts: at most 31 characters, none of []:*?/\\."""
+    return re.sub(r"[\[\]:*?/\\]", "", str(name))[:31] or "data"
+
+
+def attachment(name, extension: str) -> str:
+    """``Content-Disposition`` for a download (RFC 6266): an ASCII ``filename`` for old
+    clients beside ``filename*``, the name in the reader's language, UTF-8 encoded."""
+    today = datetime.date.today().isoformat()
+    with translation.override(settings.LANGUAGE_CODE):
+        ascii_name = slugify(str(name)) or "data"
+    local_name = "-".join(str(name).split())
+    return attachment_header(
+        f"{local_name}-{today}.{extension}", f"{ascii_name}-{today}.{extension}"
+    )
+
+
+def attachment_header(filename: str, fallback: str | None = None) -> str:
+    """``attachment; filename="…"; filename*=UTF-8''…``: ``fallback`` (ASCII) for clients
+    that do not read RFC 6266's ``filename*``."""
+    fallback = fallback or filename
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+def wanted_format(request) -> str | None:
+    """``csv`` or ``xlsx`` when the list is asked for as a file, else None."""
+    asked = request.GET.getlist("format")
+    return next((name for name in FILE_FORMATS if name in asked), None)
+
+
 def wants_csv(request) -> bool:
-    return "csv" in request.GET.getlist("format")
+    return wanted_format(request) == "csv"
 
 
 def without_csv(query):
-    """The filters without ``format=csv``, so a meeting list's own ``format`` filter stays."""
+    """The filters without ``format=csv`` (or xlsx), so a meeting list's own ``format``
+    filter stays."""
     data = query.copy()
-    data.setlist("format", [value for value in data.getlist("format") if value != "csv"])
+    data.setlist("format", [value for value in data.getlist("format") if value not in FILE_FORMATS])
     return data
 
 
-def csv_url(request) -> str:
-    """This list's address as CSV: the same filters, every page."""
-    data = request.GET.copy()
+def file_url(request, file_format: str) -> str:
+    """This list's address as a file: the same filters, every page."""
+    data = without_csv(request.GET)
     data.pop("page", None)
-    data.appendlist("format", "csv")
+    data.appendlist("format", file_format)
     return f"{request.path}?{data.urlencode()}"
+
+
+def csv_url(request) -> str:
+    return file_url(request, "csv")
 
 
 class CSVExportMixin:
@@ -116,7 +238,8 @@ class CSVExportMixin:
         return self.collection.serializer if self.collection else self.serializer_class
 
     def get(self, request, *args, **kwargs):
-        if not wants_csv(request):
+        file_format = wanted_format(request)
+        if file_format is None:
             return super().get(request, *args, **kwargs)
         filterset = self.get_filterset_class()(
             without_csv(request.GET), queryset=self.get_queryset(), request=request
@@ -128,8 +251,9 @@ class CSVExportMixin:
             )
             return HttpResponseBadRequest(problems, content_type="text/plain; charset=utf-8")
         records = filterset.qs.for_export()
-        name = str(records.model._meta.verbose_name_plural).replace(" ", "-")
-        return csv_response(request, records, self.get_serializer_class(), name)
+        name = records.model._meta.verbose_name_plural
+        respond = xlsx_response if file_format == "xlsx" else csv_response
+        return respond(request, records, self.get_serializer_class(), name)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -148,11 +272,21 @@ def export_links(request, collection) -> list[dict]:
 
     api_list = collection.api_list_route if collection else "api:country-list"
     links = [
-        {"label": _("CSV"), "url": csv_url(request), "type": "text/csv"},
+        {"label": _("CSV"), "url": csv_url(request), "type": "text/csv", "download": True},
+        {"label": _("Excel"), "url": file_url(request, "xlsx"), "type": XLSX, "download": True},
         {"label": _("JSON"), "url": with_filters(reverse(api_list)), "type": "application/json"},
     ]
     for feed in collection.feeds if collection else ():
-        links.append(
-            {"label": feed.label, "url": with_filters(reverse(feed.route)), "type": feed.media_type}
-        )
+        url = with_filters(reverse(feed.route))
+        link = {"label": feed.label, "url": url, "type": feed.media_type}
+        if feed.media_type == "text/calendar":
+            link["subscribe"] = webcal_url(request, url)
+        links.append(link)
     return links
+
+
+def webcal_url(request, url: str) -> str:
+    """The calendar's address for a calendar app to subscribe to (``webcal://``): the app
+    fetches it again from time to time, so new meetings appear by themselves."""
+    absolute = request.build_absolute_uri(url)
+    return "webcal://" + absolute.split("://", 1)[1]

@@ -2,16 +2,28 @@
 
 Each takes its list's filters (``/feeds/agreements/?country=be``) through the list's own
 FilterSet; a bad value gets a 400 naming the problem, as the API does.
+
+Feed readers and calendar apps poll: every answer has an ETag and a Last-Modified, and
+a repeated request that sends them back gets a 304 with no body. An Atom feed names its
+author (the portal, RFC 4287 4.1.1) and, when no entry matches, its ``updated`` is when
+the collection last changed, not the moment of the request. A calendar event's UID is
+made from the meeting alone (RFC 7986's UUID form), so it is the same whatever address
+the calendar was fetched from.
 """
 
 import datetime
 import functools
+import hashlib
+import uuid
 
 from django.contrib.syndication.views import Feed
+from django.db.models import Max
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.urls import path, reverse
+from django.utils.cache import get_conditional_response
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
+from django.utils.http import http_date, parse_http_date_safe, quote_etag
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -24,6 +36,41 @@ PORTAL = "SME Globalization Initiatives Portal"
 FEED_LIMIT = 100
 # The calendar holds at most this many meetings, the latest first.
 ICS_LIMIT = 500
+
+
+# When a collection has never had a published record, an empty feed is "updated" then.
+NEVER_UPDATED = datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)
+# The namespace of the calendar's UIDs: a meeting's UID is uuid5(namespace, its slug).
+UID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:sme-globalization-initiatives-portal:meeting")
+
+
+def conditional(request, response, last_modified: datetime.datetime | None = None):
+    """``response`` with its ETag (from its body) and Last-Modified, or a 304 when the
+    request already holds it (If-None-Match, else If-Modified-Since)."""
+    if response.status_code != 200:
+        return response
+    etag = quote_etag(hashlib.sha256(response.content).hexdigest()[:32])
+    response["ETag"] = etag
+    if last_modified is not None:
+        response["Last-Modified"] = http_date(last_modified.timestamp())
+    modified = parse_http_date_safe(response.get("Last-Modified", ""))
+    return get_conditional_response(request, etag=etag, last_modified=modified, response=response)
+
+
+def last_changed(model) -> datetime.datetime:
+    """When the collection's published records last changed (for an empty feed)."""
+    latest = model.objects.published().aggregate(latest=Max("updated_at"))["latest"]
+    return latest or NEVER_UPDATED
+
+
+class StableAtom1Feed(Atom1Feed):
+    """Atom whose ``updated``, with no entries, is the collection's last change (passed
+    as ``empty_updated``), not now: a poller sees the same feed until something changes."""
+
+    def latest_post_date(self):
+        if self.items:
+            return super().latest_post_date()
+        return self.feed["empty_updated"]
 
 
 class BadFilter(Exception):
@@ -81,14 +128,25 @@ def name_of(record) -> str:
 class FilteredFeed(Feed):
     """An Atom feed of a list's published records, the list's own order, newest first."""
 
-    feed_type = Atom1Feed
+    feed_type = StableAtom1Feed
     model = None
 
     def __call__(self, request, *args, **kwargs):
         try:
-            return super().__call__(request, *args, **kwargs)
+            response = super().__call__(request, *args, **kwargs)
         except BadFilter as problem:
             return bad_request(problem.filterset)
+        return conditional(request, response)
+
+    def feed_extra_kwargs(self, obj):
+        return {"empty_updated": last_changed(self.model)}
+
+    def author_name(self):
+        return portal_name()
+
+    def author_link(self, obj):
+        _filterset, request = obj
+        return request.build_absolute_uri(reverse("initiatives:dashboard"))
 
     def get_object(self, request, *args, **kwargs):
         # Feed instances are shared between requests: what a request needs travels in obj.
@@ -214,28 +272,34 @@ def meetings_ics(request):
             "Only the %(limit)s latest meetings are included; narrow the filters (for "
             "example with date_from and date_to) to get the others."
         ) % {"limit": ICS_LIMIT}
-    host = request.get_host().split(":")[0]
     site = request.build_absolute_uri("/").removesuffix("/")  # scheme and host
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
         f"PRODID:{ical_text(f'-//{PORTAL}//Meetings//EN')}",
         f"DESCRIPTION:{ical_text(description)}",
-        # X- properties are written verbatim, as the icalendar package writes them.
-        f"X-WR-CALDESC:{description}",
-        f"X-WR-CALNAME:{_('Meetings · %(portal)s') % {'portal': portal_name()}}",
+        # X- properties are TEXT unless said otherwise (RFC 5545, 3.8.8.2): escaped too,
+        # or a reader (vobject) cuts the description at its first comma.
+        f"X-WR-CALDESC:{ical_text(description)}",
+        f"X-WR-CALNAME:{ical_text(_('Meetings · %(portal)s') % {'portal': portal_name()})}",
         f"URL:{request.build_absolute_uri(list_url(request, Meeting))}",
     ]
     for meeting in on_a_day:
-        lines += meeting_event(meeting, host, site + meeting.get_absolute_url())
+        lines += meeting_event(meeting, site + meeting.get_absolute_url())
     lines.append("END:VCALENDAR")
     body = "".join(fold(line) + "\r\n" for line in lines)
     response = HttpResponse(body.encode(), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="meetings.ics"'
-    return response
+    latest = max((m.updated_at for m in on_a_day), default=None) or last_changed(Meeting)
+    return conditional(request, response, last_modified=latest)
 
 
-def meeting_event(meeting, host: str, url: str) -> list[str]:
+def meeting_uid(meeting) -> str:
+    """The meeting's UID in any calendar: made from its slug alone (RFC 7986 5.3)."""
+    return str(uuid.uuid5(UID_NAMESPACE, meeting.slug)).upper()
+
+
+def meeting_event(meeting, url: str) -> list[str]:
     """One meeting as the content lines of an all-day VEVENT, in the icalendar package's
     order (its canonical properties first, the others alphabetically)."""
     place = ", ".join(p for p in (meeting.venue, meeting.city, name_of(meeting.country)) if p)
@@ -246,7 +310,7 @@ def meeting_event(meeting, host: str, url: str) -> list[str]:
         f"DTSTART;VALUE=DATE:{ical_date(meeting.held_on)}",
         f"DTEND;VALUE=DATE:{ical_date(day_after(meeting.held_on))}",
         f"DTSTAMP:{ical_utc(meeting.updated_at)}",
-        f"UID:{ical_text(f'meeting-{meeting.slug}@{host}')}",
+        f"UID:{meeting_uid(meeting)}",
         f"CATEGORIES:{ical_text(display(meeting, 'kind'))}",
         f"DESCRIPTION:{ical_text(meeting_text(meeting))}",
         f"LAST-MODIFIED:{ical_utc(meeting.updated_at)}",

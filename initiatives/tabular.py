@@ -16,6 +16,14 @@ HTML. For a table (CSV), each of its fields becomes one or more columns:
 - a method field is read from the serializer's ``tabular_sources`` ({field: lookup,
   or a tuple of links of which one is made, or the record's own address}).
 
+For people (``readable``, the CSV and Excel files of the lists), a table also says
+what the codes mean, each in a column of its own beside the code, so that the code
+columns stay the API's and the same in every language: a linked record's name
+(``country_name``, ``parties_signatory_name``) in the reader's language, and a
+choice's label (``kind_label``). A list laid out in more than one column (parties:
+ministry, country, signatory) keeps its entries aligned: the n-th value of each
+column belongs to the n-th entry, an unknown value left empty.
+
 Rows are read as values, in chunks, and each list for a whole chunk in one query:
 no model instance is built, which is what makes a table of 200,000 records take
 seconds rather than minutes. ``tests/test_csv.py`` checks that every collection's
@@ -27,11 +35,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import connection
 from django.db.models import Case, F, Value, When
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
+from django.utils.text import capfirst
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from .api.serializers import (
@@ -45,6 +57,7 @@ from .dates import PartialDate, Precision
 from .models import Country, path_visibility, visibility
 
 JOIN = "; "
+NUMBERS = (serializers.IntegerField, serializers.DecimalField, serializers.FloatField)
 CHUNK_SIZE = 2000
 SLUG_MARK = "slug-mark-0"
 
@@ -65,19 +78,68 @@ def follow(model, path: str):
     return model
 
 
-def public_key(model, path: str):
-    """The key of the record ``path`` links to, or None where that record is a draft."""
-    key = F(f"{path}__{key_name(follow(model, path))}")
+def in_korean() -> bool:
+    return (get_language() or "").startswith("ko")
+
+
+def public_key(model, path: str, *, name: bool = False):
+    """The key of the record ``path`` links to (or its name, in the interface's language
+    where it has one), or None where that record is a draft."""
+    if name:
+        key = F(f"{path}__name")
+        if in_korean() and has_korean_name(follow(model, path)):
+            key = Coalesce(NullIf(F(f"{path}__name_ko"), Value("")), key)
+    else:
+        key = F(f"{path}__{key_name(follow(model, path))}")
     condition = path_visibility(model, path)
     if not condition:
         return key
     return Case(When(condition, then=key), default=Value(None))
 
 
-def first_of(model, paths) -> Coalesce | F:
-    """The key of whichever of ``paths`` links somewhere (an exclusive arc)."""
-    keys = [public_key(model, path) for path in paths]
+def first_of(model, paths, *, name: bool = False) -> Coalesce | F:
+    """The key (or name) of whichever of ``paths`` links somewhere (an exclusive arc)."""
+    keys = [public_key(model, path, name=name) for path in paths]
     return Coalesce(*keys) if len(keys) > 1 else keys[0]
+
+
+def field_title(model, name: str, serializer_field):
+    """A column's title for people: its model field's name (translated), else the title
+    given here, else the serializer field's label (DRF makes one from the name)."""
+    if name in TITLES:
+        return capfirst(TITLES[name])
+    source = serializer_field.source
+    path = name if source in (None, "*", "") else source.replace(".", "__")
+    *links, last = path.split("__")
+    try:
+        target = follow(model, "__".join(links)) if links else model
+        found = target._meta.get_field(last)
+    except (AttributeError, FieldDoesNotExist):
+        found = None
+    if found is not None and hasattr(found, "verbose_name"):
+        return capfirst(found.verbose_name)
+    if found is not None:  # a reverse relation: the records at its other end
+        return capfirst(found.related_model._meta.verbose_name_plural)
+    return serializer_field.label or capfirst(name.replace("_", " "))
+
+
+# Titles of columns that no model field names.
+TITLES = {
+    "url": _("API address"),
+    "html_url": _("page address"),
+    "address": _("address"),
+    "citation_count": _("citations"),
+    "participant": _("participant"),
+    "budget": _("budget"),
+    "relations": _("relations to other agreements"),
+    "related_by": _("relations from other agreements"),
+}
+PART_TITLES = {
+    "name": _("%(field)s: name"),
+    "label": _("%(field)s: label"),
+    "precision": _("%(field)s: precision"),
+    "inferred": _("%(field)s: inferred"),
+}
 
 
 @dataclass
@@ -106,18 +168,59 @@ class ListOf:
 
 
 class Plan:
-    """How a serializer's records are read and laid flat (see the module's docstring)."""
+    """How a serializer's records are read and laid flat (see the module's docstring).
 
-    def __init__(self, serializer_class, model, *, request=None):
+    ``readable`` adds the columns for people: names beside keys, labels beside codes.
+    """
+
+    def __init__(self, serializer_class, model, *, request=None, readable: bool = False):
         self.model = model
         self.serializer = serializer_class(context={"request": request})
         self.request = request
+        self.readable = readable
         self.values: dict[str, object] = {"tabular_pk": F("pk")}
         self.lists: dict[str, ListOf] = {}
         self.columns: list[tuple[str, callable]] = []
+        self.titles: dict[str, object] = {}
+        # Columns that are not plain text: "date" (a partial date), "number".
+        self.column_kinds: dict[str, str] = {}
         sources = getattr(self.serializer, "tabular_sources", {})
         for name, serializer_field in self.serializer.fields.items():
+            before = len(self.columns)
             self.add(name, serializer_field, sources.get(name))
+            self.title_columns(name, serializer_field, before)
+
+    def title_columns(self, name, serializer_field, before):
+        """Each new column's title for people: the field's, with what the column holds."""
+        title = field_title(self.model, name, serializer_field)
+        child = getattr(serializer_field, "child", None)
+        for header, _cell in self.columns[before:]:
+            rest = header.removeprefix(name).removeprefix("_")
+            if not rest:
+                self.titles[header] = title
+                continue
+            part = rest
+            if isinstance(child, serializers.Serializer) and rest.split("_")[0] in child.fields:
+                key = getattr(child.Meta, "tabular", {}).get(rest.removesuffix("_name"), rest)
+                part = key if key in child.fields else rest.removesuffix("_name")
+                part_title = field_title(child.Meta.model, part, child.fields[part])
+                column_title = _("%(field)s: %(part)s") % {"field": title, "part": part_title}
+                if rest.endswith("_name") and rest.removesuffix("_name") in (
+                    getattr(child.Meta, "tabular", {})
+                ):
+                    column_title = PART_TITLES["name"] % {"field": column_title}
+                self.titles[header] = column_title
+            elif isinstance(serializer_field, serializers.Serializer) and rest in (
+                serializer_field.fields
+            ):
+                self.titles[header] = _("%(field)s: %(part)s") % {
+                    "field": title,
+                    "part": field_title(self.model, rest, serializer_field.fields[rest]),
+                }
+            elif rest in PART_TITLES:
+                self.titles[header] = PART_TITLES[rest] % {"field": title}
+            else:
+                self.titles[header] = f"{title}: {rest}"
 
     # Columns ------------------------------------------------------------------------
 
@@ -137,8 +240,10 @@ class Plan:
         elif isinstance(serializer_field, PartialDateField):
             for part in ("", "_precision", "_inferred"):
                 self.value(f"{name}{part}", F(f"{name}{part}"))
+            self.column_kinds[name] = "date"
             self.columns += [
                 (name, lambda row, n=name: partial_date_value(row, n)),
+                (f"{name}_precision", lambda row, n=name: partial_date_precision(row, n)),
                 (
                     f"{name}_inferred",
                     lambda row, n=name: "yes" if row[f"tabular_{n}_inferred"] else "",
@@ -148,13 +253,19 @@ class Plan:
             path = serializer_field.source.replace(".", "__")
             alias = self.value(name, public_key(self.model, path))
             self.columns.append((name, lambda row, a=alias: cell(row[a])))
+            if self.readable:
+                alias = self.value(f"{name}_name", public_key(self.model, path, name=True))
+                self.columns.append((f"{name}_name", lambda row, a=alias: cell(row[a])))
         elif isinstance(serializer_field, RelatedKeysField | serializers.ManyRelatedField):
             relation = serializer_field.source
             target = self.model._meta.get_field(relation).related_model
             key = getattr(
                 getattr(serializer_field, "child_relation", None), "slug_field", key_name(target)
             )
-            self.add_list(name, relation, {"": F(key)})
+            values = {"": F(key)}
+            if self.readable and key != "name":
+                values["name"] = name_of(target)
+            self.add_list(name, relation, values)
         elif isinstance(serializer_field, serializers.ListSerializer):
             child = serializer_field.child
             tabular = getattr(child.Meta, "tabular", {})
@@ -162,16 +273,17 @@ class Plan:
                 relation = serializer_field.source
                 child_model = self.model._meta.get_field(relation).related_model
                 child_sources = getattr(child, "tabular_sources", {})
-                self.add_list(
-                    name,
-                    relation,
-                    {
-                        suffix: self.child_value(
-                            child_model, child.fields[key], child_sources.get(key)
+                values = {}
+                for suffix, key in tabular.items():
+                    field, source = child.fields[key], child_sources.get(key)
+                    values[suffix] = self.child_value(child_model, field, source)
+                    if self.readable and (
+                        isinstance(field, RelatedKeyField) or isinstance(source, tuple)
+                    ):
+                        values[f"{suffix}_name" if suffix else "name"] = self.child_value(
+                            child_model, field, source, name=True
                         )
-                        for suffix, key in tabular.items()
-                    },
-                )
+                self.add_list(name, relation, values)
         elif isinstance(serializer_field, serializers.Serializer):
             # An object read from the record itself ("*"): absent when its first field is.
             parts = {
@@ -181,6 +293,8 @@ class Plan:
             first = next(iter(parts.values()))
             for key, alias in parts.items():
                 part = serializer_field.fields[key]
+                if isinstance(part, NUMBERS):
+                    self.column_kinds[f"{name}_{key}"] = "number"
                 self.columns.append(
                     (
                         f"{name}_{key}",
@@ -195,6 +309,8 @@ class Plan:
                 (name, lambda row, a=alias: "" if row[a] is None else iso_datetime(row[a]))
             )
         else:
+            if isinstance(serializer_field, NUMBERS):
+                self.column_kinds[name] = "number"
             alias = self.value(name, F(serializer_field.source))
             self.columns.append(
                 (
@@ -204,24 +320,35 @@ class Plan:
                     ),
                 )
             )
+            if self.readable and isinstance(serializer_field, serializers.ChoiceField):
+                # The labels in the reader's language, read now: rows are written later.
+                labels = {value: str(label) for value, label in serializer_field.choices.items()}
+                self.columns.append(
+                    (f"{name}_label", lambda row, a=alias, c=labels: c.get(row[a], ""))
+                )
 
-    def child_value(self, child_model, child_field, source):
+    def child_value(self, child_model, child_field, source, *, name: bool = False):
         if source is not None:
-            return first_of(child_model, source) if isinstance(source, tuple) else F(source)
+            if isinstance(source, tuple):
+                return first_of(child_model, source, name=name)
+            return F(source)
         if isinstance(child_field, RelatedKeyField):
-            return public_key(child_model, child_field.source.replace(".", "__"))
+            return public_key(child_model, child_field.source.replace(".", "__"), name=name)
         return F(child_field.source)
 
     def add_list(self, name, relation, values):
         back = back_lookup(self.model, relation)
         target = self.model._meta.get_field(relation).related_model
         self.lists[name] = ListOf(relation, back, target, values)
-        for suffix in values:
+        suffixes = list(values)
+        for suffix in suffixes:
             header = f"{name}_{suffix}" if suffix else name
             self.columns.append(
                 (
                     header,
-                    lambda row, n=name, s=suffix: joined(r[s] for r in row["tabular_lists"][n]),
+                    lambda row, n=name, s=suffix, all_=suffixes: joined_column(
+                        row["tabular_lists"][n], s, all_
+                    ),
                 )
             )
 
@@ -240,7 +367,11 @@ class Plan:
 
     # Rows ----------------------------------------------------------------------------
 
-    def headers(self) -> list[str]:
+    def headers(self, *, titled: bool = False) -> list[str]:
+        """The columns' names (the API's field names), or their titles in the reader's
+        language (``titled``)."""
+        if titled:
+            return [str(self.titles.get(header, header)) for header, _cell in self.columns]
         return [header for header, _cell in self.columns]
 
     def rows(self, records) -> Iterator[list]:
@@ -292,6 +423,32 @@ def iso_datetime(value) -> str:
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
+def name_of(model):
+    """A listed record's name, in the interface's language where it has one."""
+    if in_korean() and has_korean_name(model):
+        return Coalesce(NullIf(F("name_ko"), Value("")), F("name"))
+    return F("name")
+
+
+def has_korean_name(model) -> bool:
+    return any(field.name == "name_ko" for field in model._meta.get_fields())
+
+
+def joined_column(entries: list[dict], suffix: str, suffixes: list[str]) -> str:
+    """One column of a list: with one column, its distinct values; with several, the
+    distinct entries' values aligned (an unknown one left empty), so that the n-th value
+    of each column belongs to the same entry."""
+    if len(suffixes) == 1:
+        return joined(entry[suffix] for entry in entries)
+    distinct = dict.fromkeys(
+        tuple(entry[s] for s in suffixes)
+        for entry in entries
+        if any(entry[s] not in (None, "") for s in suffixes)
+    )
+    position = suffixes.index(suffix)
+    return JOIN.join("" if e[position] is None else str(e[position]) for e in distinct)
+
+
 def listed(row, name: str, suffix: str) -> str:
     return joined(entry[suffix] for entry in row["tabular_lists"][name])
 
@@ -306,6 +463,12 @@ def partial_date_value(row, name) -> str:
         return ""
     precision = row[f"tabular_{name}_precision"] or Precision.DAY
     return PartialDate(value, precision).iso
+
+
+def partial_date_precision(row, name) -> str:
+    if row[f"tabular_{name}"] is None:
+        return ""
+    return row[f"tabular_{name}_precision"] or Precision.DAY
 
 
 def cell(value):

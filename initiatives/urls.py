@@ -1,8 +1,9 @@
 from django.urls import path
 from django.views.generic import TemplateView
 
+from . import datapackage
 from .registry import COLLECTIONS
-from .views import countries, dashboard, lists, regions, search
+from .views import countries, dashboard, data, lists, regions, search
 
 app_name = "initiatives"
 
@@ -14,6 +15,8 @@ urlpatterns = [
     path("countries/<str:code>/", countries.CountryDetailView.as_view(), name="country-detail"),
     path("regions/", regions.RegionListView.as_view(), name="region-list"),
     path("regions/<slug:slug>/", regions.RegionDetailView.as_view(), name="region-detail"),
+    path("data/", data.DataView.as_view(), name="data"),
+    path(f"data/{datapackage.FILE_NAME}", data.data_package, name="data-package"),
 ]
 for collection in COLLECTIONS:
     urlpatterns += [

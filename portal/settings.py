@@ -145,6 +145,9 @@ MIDDLEWARE = [
     # ETags, and 304s to If-None-Match and If-Modified-Since, for cached pages too.
     "django.middleware.http.ConditionalGetMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Answers If-None-Match / If-Modified-Since with a 304 for cached and fresh responses
+    # alike (the feeds set their own ETag and Last-Modified), so outside the page cache.
+    "django.middleware.http.ConditionalGetMiddleware",
     # Whole pages for anonymous visitors; needs no session, so it sits this far out.
     "initiatives.cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -224,11 +224,14 @@ def serialized_cells(serializer_class, records, request) -> list[list]:
             if isinstance(field, PartialDateField):
                 cells += [
                     (value or {}).get("value", ""),
+                    (value or {}).get("precision", ""),
                     "yes" if (value or {}).get("inferred") else "",
                 ]
             elif isinstance(field, serializers.ListSerializer):
-                for key in getattr(field.child.Meta, "tabular", {}).values():
-                    cells.append(tabular.joined(entry[key] for entry in value))
+                keys = list(getattr(field.child.Meta, "tabular", {}).values())
+                entries = [{key: entry[key] for key in keys} for entry in value]
+                for key in keys:
+                    cells.append(tabular.joined_column(entries, key, keys))
             elif isinstance(field, serializers.Serializer):
                 cells += ["" if value is None else tabular.cell(value[key]) for key in field.fields]
             else:

@@ -10,11 +10,14 @@ drafts' names, slugs and country appear nowhere.
 
 import datetime
 import difflib
+import io
+import zipfile
 
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
+from django.urls import reverse
 
 from initiatives.models import (
     Agreement,
@@ -204,6 +207,7 @@ def surfaces(records) -> list[str]:
     urls += ["/regions/"]
     urls += [f"/regions/{slug}/" for slug in ("southern-europe", "europe", "eu", "oecd", "asia")]
     urls += ["/feeds/agreements/?region=eu", "/feeds/meetings/?region=europe"]
+    urls += [reverse("initiatives:data"), reverse("initiatives:data-package")]
     for collection in COLLECTIONS:
         base = f"/{collection.segment}/"
         urls += [base, f"{base}?format=csv", f"/api/{collection.segment}/"]
@@ -228,8 +232,17 @@ def read_all(urls) -> dict[tuple[str, str], tuple[int, bytes]]:
         for url in urls:
             response = client.get(url)
             body = b"".join(response.streaming_content) if response.streaming else response.content
-            found[(language, url)] = (response.status_code, body)
+            found[(language, url)] = (response.status_code, unzipped(body))
     return found
+
+
+def unzipped(body: bytes) -> bytes:
+    """A zip's files one after another, so that what they say can be read (the whole
+    dataset download); any other body as it is."""
+    if not body.startswith(b"PK\x03\x04"):
+        return body
+    with zipfile.ZipFile(io.BytesIO(body)) as archive:
+        return b"\n".join(name.encode() + b"\n" + archive.read(name) for name in archive.namelist())
 
 
 def difference(before, after: bytes) -> str:

@@ -7,9 +7,12 @@ import io
 import xml.etree.ElementTree as ET
 
 import pytest
+import vobject
 from django.test import Client
+from django.utils.http import http_date
 from icalendar import Calendar
 
+from initiatives import feeds
 from initiatives.models import Agreement, Meeting, Ministry
 from tests import factories
 
@@ -43,6 +46,19 @@ def ical(client, params=None) -> Calendar:
     assert response.status_code == 200, response.content
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
     return Calendar.from_ical(response.content)
+
+
+def slug_of(event) -> str:
+    """The meeting an event's UID was made from."""
+    uids = {feeds.meeting_uid(meeting): meeting.slug for meeting in Meeting.objects.all()}
+    return uids[str(event["UID"])]
+
+
+def vobject_calendar(client, params=None):
+    """The calendar as vobject (a second reader) reads it."""
+    response = client.get("/feeds/meetings.ics", params or {})
+    assert response.status_code == 200
+    return vobject.readOne(response.content.decode())
 
 
 def page_slugs(client, url, params=None):
@@ -96,12 +112,12 @@ def test_feeds_answer_a_bad_filter_with_a_400(client, portal_data):
 
 def test_calendar_has_all_day_events_for_meetings_with_a_day(client, portal_data):
     calendar = ical(client)
-    events = {str(e["UID"]).split("@")[0]: e for e in calendar.walk("VEVENT")}
+    events = {slug_of(e): e for e in calendar.walk("VEVENT")}
     on_a_day = Meeting.objects.filter(held_on_precision="day")
-    assert set(events) == {f"meeting-{m.slug}" for m in on_a_day}
+    assert set(events) == {m.slug for m in on_a_day}
     assert len(events) == 3
     for meeting in on_a_day:
-        event = events[f"meeting-{meeting.slug}"]
+        event = events[meeting.slug]
         start, end = event.decoded("DTSTART"), event.decoded("DTEND")
         assert type(start) is datetime.date and start == meeting.held_on
         assert end == meeting.held_on + datetime.timedelta(days=1)
@@ -116,13 +132,14 @@ def test_calendar_says_it_leaves_out_meetings_known_only_to_month_or_year(client
     description = str(calendar["DESCRIPTION"])
     assert "known only to the month or the year" in description
     assert "left out: 7" in description
-    assert str(calendar["X-WR-CALDESC"]) == description
+    assert vobject_calendar(client).contents["x-wr-caldesc"][0].value == description
 
 
 def test_calendar_takes_the_list_filters(client, portal_data):
     calendar = ical(client, {"country": "kr"})
-    uids = {str(e["UID"]).split("@")[0] for e in calendar.walk("VEVENT")}
-    assert uids == {"meeting-policy-council-first-meeting-2024-12-17"}
+    assert {slug_of(e) for e in calendar.walk("VEVENT")} == {
+        "policy-council-first-meeting-2024-12-17"
+    }
     assert "left out: 2" in str(calendar["DESCRIPTION"])
 
 
@@ -162,8 +179,7 @@ def test_every_format_of_one_question_agrees_with_the_page(client, portal_data, 
     assert entry_slugs(atom(client, "/feeds/agreements/", params)) == shown
     meetings = page_slugs(client, "/meetings/", params)
     on_a_day = {s for s in meetings if Meeting.objects.get(slug=s).held_on_precision == "day"}
-    uids = {str(e["UID"]).split("@")[0] for e in ical(client, params).walk("VEVENT")}
-    assert uids == {f"meeting-{slug}" for slug in on_a_day}
+    assert {slug_of(e) for e in ical(client, params).walk("VEVENT")} == on_a_day
 
 
 def test_feed_summaries_are_html_that_shows_markup_as_text(client, db):
@@ -202,3 +218,86 @@ def test_feeds_speak_the_readers_language_and_say_when_a_date_was_inferred(db):
     event = calendar.walk("VEVENT")[0]
     assert str(event["LOCATION"]) == "Seoul, 대한민국"
     assert "(추정)" in str(event["DESCRIPTION"])
+
+
+# To spec: author, a stable empty feed, conditional GET, UIDs, escaping, subscribing ----
+
+
+@pytest.mark.parametrize("url", ["/feeds/agreements/", "/feeds/meetings/"])
+def test_atom_feeds_name_their_author(client, portal_data, url):
+    author = atom(client, url).find(f"{ATOM}author")
+    assert author is not None, "RFC 4287 4.1.1: a feed without authored entries has one"
+    assert author.find(f"{ATOM}name").text == "SME Globalization Initiatives Portal"
+    assert author.find(f"{ATOM}uri").text == "http://testserver/"
+
+
+def test_an_empty_feed_is_updated_when_its_collection_last_changed_not_now(client, portal_data):
+    empty = atom(client, "/feeds/agreements/", {"q": "no agreement says this"})
+    assert empty.findall(f"{ATOM}entry") == []
+    latest = max(Agreement.objects.published().values_list("updated_at", flat=True))
+    updated = datetime.datetime.fromisoformat(empty.find(f"{ATOM}updated").text)
+    assert updated == latest
+    response = client.get("/feeds/agreements/", {"q": "no agreement says this"})
+    assert response["Last-Modified"] == http_date(latest.timestamp())
+
+
+@pytest.mark.parametrize(
+    ("url", "params"),
+    [
+        ("/feeds/agreements/", {"country": "be"}),
+        ("/feeds/meetings/", {}),
+        ("/feeds/meetings.ics", {"country": "kr"}),
+        ("/feeds/agreements/", {"q": "no agreement says this"}),
+    ],
+)
+def test_a_repeated_poll_gets_a_304(client, portal_data, url, params):
+    first = client.get(url, params)
+    assert first.status_code == 200 and first["ETag"] and first["Last-Modified"]
+    by_etag = client.get(url, params, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert (by_etag.status_code, by_etag.content) == (304, b"")
+    by_date = client.get(url, params, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert by_date.status_code == 304
+    changed = client.get(url, params, HTTP_IF_NONE_MATCH='"something-else"')
+    assert changed.status_code == 200
+
+
+def test_calendar_uids_come_from_the_meeting_alone(portal_data):
+    """The same calendar fetched by another name of the site, or by an IPv6 address,
+    has the same events: a reader that merges them keeps one of each."""
+    bodies = []
+    for host in ("localhost", "127.0.0.1:8000", "[::1]", "[::1]:8000"):
+        response = Client(HTTP_HOST=host).get("/feeds/meetings.ics")
+        assert response.status_code == 200, host
+        calendar = Calendar.from_ical(response.content)
+        bodies.append(sorted(str(event["UID"]) for event in calendar.walk("VEVENT")))
+    assert bodies[0] and all(uids == bodies[0] for uids in bodies)
+    assert all("@" not in uid and ":" not in uid for uid in bodies[0])
+
+
+def test_calendar_text_reads_back_whole_in_icalendar_and_vobject(client, db):
+    factories.MeetingFactory(
+        slug="escapes",
+        name="Trade, industry; and \\ SMEs",
+        held="2024-03-05",
+        summary="First, second; third",
+    )
+    calendar = vobject_calendar(client, {"q": "Trade"})
+    description = calendar.contents["x-wr-caldesc"][0].value
+    assert description == str(ical(client, {"q": "Trade"})["DESCRIPTION"])
+    assert "Meetings whose day is known, as all-day events." in description
+    assert description.endswith("left out: 0 for these filters.")
+    event = calendar.vevent
+    assert event.summary.value == "Trade, industry; and \\ SMEs"
+    assert "First, second; third" in event.description.value
+    assert str(ical(client, {"q": "Trade"}).walk("VEVENT")[0]["SUMMARY"]) == event.summary.value
+
+
+def test_meeting_list_offers_to_subscribe_to_its_calendar(client, portal_data):
+    from django.urls import reverse
+
+    response = client.get(reverse("initiatives:meeting-list"), {"country": "kr"})
+    calendar = next(link for link in response.context["exports"] if link["type"] == "text/calendar")
+    assert calendar["subscribe"] == "webcal://testserver/feeds/meetings.ics?country=kr"
+    html = response.content.decode()
+    assert 'href="webcal://testserver/feeds/meetings.ics?country=kr"' in html
+    assert "Subscribe adds the calendar to your calendar app" in html

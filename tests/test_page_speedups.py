@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vText
 
 from initiatives import feeds
 from initiatives.models import Meeting, Organization
@@ -33,17 +33,17 @@ def package_calendar(request, meetings, left_out: int) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", f"-//{feeds.PORTAL}//Meetings//EN")
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", f"Meetings · {feeds.PORTAL}")
+    calendar.add("x-wr-calname", vText(f"Meetings · {feeds.PORTAL}"))
     description = (
         "Meetings whose day is known, as all-day events. Meetings known only to the month "
         f"or the year, or not dated at all, are left out: {left_out} for these filters."
     )
     calendar.add("description", description)
-    calendar.add("x-wr-caldesc", description)
+    calendar.add("x-wr-caldesc", vText(description))
     calendar.add("url", request.build_absolute_uri(reverse("initiatives:meeting-list")))
     for meeting in meetings:
         event = Event()
-        event.add("uid", f"meeting-{meeting.slug}@testserver")
+        event.add("uid", feeds.meeting_uid(meeting))
         event.add("summary", meeting.name)
         event.add("dtstart", meeting.held_on)
         event.add("dtend", meeting.held_on + datetime.timedelta(days=1))

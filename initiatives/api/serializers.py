@@ -186,7 +186,12 @@ class PartySerializer(serializers.ModelSerializer):
         model = AgreementParty
         fields = ["ministry", "country", "signatory", "signatory_title"]
         # Its column(s) when the list is laid flat in CSV: {column suffix: field}.
-        tabular = {"": "ministry", "country": "country"}
+        tabular = {
+            "": "ministry",
+            "country": "country",
+            "signatory": "signatory",
+            "signatory_title": "signatory_title",
+        }
 
 
 class RelationSerializer(serializers.ModelSerializer):
