@@ -46,7 +46,9 @@ def links(response) -> list[str]:
         return []
     text = body(response).decode("utf-8", "replace")
     found = [found.replace("&amp;", "&") for found in LINK.findall(text)]
-    found += ABSOLUTE.findall(text.replace("\\/", "/"))
+    # Absolute addresses too are escaped in HTML and XML (a feed's link to a list
+    # filtered twice: ?council=x&amp;sub_bodies=exclude).
+    found += [found.replace("&amp;", "&") for found in ABSOLUTE.findall(text.replace("\\/", "/"))]
     if content_type.startswith("application/json"):
         found += [
             value for value in re.findall(r'"(/[^"\s]*)"', text) if not value.startswith("//")

@@ -17,6 +17,7 @@ from initiatives.models import (
     SupportCase,
 )
 from initiatives.views.countries import records_per_country
+from initiatives.views.regions import records_per_region
 from tests import factories
 
 
@@ -85,9 +86,11 @@ def test_sitemap_lists_the_dashboard_the_lists_and_every_published_detail_page(c
         for record in model.objects.published()
     }
     expected |= {f"http://testserver/countries/{code}/" for code in records_per_country()}
+    expected |= {f"http://testserver/regions/{slug}/" for slug in records_per_region()}
     lists = {f"http://testserver/{name}/" for name in COLLECTION_PATHS} | {
         "http://testserver/",
         "http://testserver/countries/",
+        "http://testserver/regions/",
     }
     assert set(urls) == expected | lists
 
