@@ -198,7 +198,7 @@ def add_drafts(records: dict) -> None:
 def surfaces(records) -> list[str]:
     """Every public address the records and the drafts could show on."""
     urls = ["/", "/search/?q=canary", "/search/?q=Canary+alias", "/sitemap.xml"]
-    urls += ["/api/search/?q=canary", "/api/search/?q=Canary+alias", "/search/?q=Portugal"]
+    urls += ["/api/search/?q=canary", "/api/search/?q=Canary+alias"]
     urls += [f"/sitemap-{name}.xml" for name in SITEMAPS]
     urls += ["/countries/", "/countries/?format=csv", "/api/countries/", "/countries/kr/"]
     urls += [f"/countries/{code}/" for code in ("be", "cn", "de", "us")]
