@@ -158,7 +158,8 @@ def test_unknown_region_is_reported_on_the_page_and_refused_by_csv_api_and_feed(
         reverse("initiatives:meeting-list"), {"region": "atlantis", "format": "csv"}
     )
     assert csv_answer.status_code == 400
-    assert client.get("/api/meetings/", {"region": "atlantis"}).status_code == 400
+    # The API's contract: a well-formed key that names no region is a 404 (as for country).
+    assert client.get("/api/meetings/", {"region": "atlantis"}).status_code == 404
     assert client.get(reverse("feeds:agreements"), {"region": "atlantis"}).status_code == 400
 
 

@@ -10,6 +10,7 @@ notes and contacts) can only reach the API by someone writing it here.
 """
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -218,19 +219,26 @@ class OutcomeSerializer(serializers.Serializer):
     """What came of an agreement (``outcomes.outcome_counts``)."""
 
     councils = serializers.IntegerField(
-        source="n_councils", help_text="Councils established under it."
+        source="n_councils", label=_("Councils"), help_text="Councils established under it."
     )
     meetings = serializers.IntegerField(
-        source="n_meetings", help_text="Meetings of those councils, or related to it."
+        source="n_meetings",
+        label=_("Meetings"),
+        help_text="Meetings of those councils, or related to it.",
     )
     support_cases = serializers.IntegerField(
-        source="n_support_cases", help_text="Companies helped through those councils."
+        source="n_support_cases",
+        label=_("Support cases"),
+        help_text="Companies helped through those councils.",
     )
     figures = serializers.IntegerField(
-        source="n_figures", help_text="Figures reported about it or those councils."
+        source="n_figures",
+        label=_("Figures"),
+        help_text="Figures reported about it or those councils.",
     )
     quiet = serializers.BooleanField(
         source="is_quiet",
+        label=_("Quiet"),
         help_text="No recorded activity (signing, council, meeting, figure) for the "
         "portal's QUIET_AFTER_MONTHS months (12 by default).",
     )
@@ -257,7 +265,7 @@ class AgreementSerializer(FiguredRecordSerializer):
     party_countries = RelatedKeysField(
         help_text="The parties' countries, where the source gives them but not the ministries."
     )
-    what_came_of_it = OutcomeSerializer(source="*", read_only=True)
+    what_came_of_it = OutcomeSerializer(source="*", read_only=True, label=_("What came of it"))
 
     class Meta:
         model = Agreement
