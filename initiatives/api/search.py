@@ -8,8 +8,11 @@ from rest_framework.views import APIView
 from ..search import PAGE_SIZE
 from ..search_index import KINDS
 from ..views.search import MAX_QUERY, read_query, run_search
+from .contract import check_query
 
 MAX_LIMIT = 50
+# Something to search for: a character that is not a space, and no NUL anywhere.
+QUERY = r"^[^\x00]*\S[^\x00]*$"
 
 
 class SearchHitSerializer(serializers.Serializer):
@@ -80,13 +83,31 @@ class SearchAPIView(APIView):
             "the search page. `kind` keeps one kind; `counts` gives the matches of each."
         ),
         parameters=[
-            OpenApiParameter("q", str, required=True, description="What to search for."),
+            OpenApiParameter(
+                "q",
+                # Some words: not only spaces, no NUL, at most MAX_QUERY characters.
+                {
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": MAX_QUERY,
+                    "pattern": QUERY,
+                    "description": "Some words to search for, not only spaces.",
+                },
+                required=True,
+                description="What to search for.",
+            ),
             OpenApiParameter("kind", str, enum=sorted(KINDS), description="One kind only."),
-            OpenApiParameter("limit", int, description=f"At most {MAX_LIMIT} results."),
+            OpenApiParameter(
+                "limit",
+                {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
+                description=f"At most {MAX_LIMIT} results.",
+            ),
         ],
         responses={200: SearchResultSerializer, 400: SearchProblemSerializer},
     )
     def get(self, request):
+        # What the document forbids is refused in its words, as on the collections.
+        check_query(request)
         text, kind, problem = read_query(request.query_params)
         if not text:
             problem = "Give the words to search for in `q`."
