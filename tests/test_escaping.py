@@ -9,6 +9,7 @@ import html
 import io
 import json
 import xml.etree.ElementTree as ElementTree
+import zipfile
 
 import pytest
 from django.apps import apps
@@ -68,7 +69,11 @@ def hostile_world(db):
 def markup_problems(url: str, response) -> tuple[str, list[str]]:
     """The response's kind, and where its consumer would run the payload as markup."""
     content_type = response.headers.get("Content-Type", "").split(";")[0]
-    text = body(response).decode("utf-8-sig")
+    raw = body(response)
+    if raw.startswith(b"PK\x03\x04"):  # a zip (the dataset, an Excel file): its files' text
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            raw = b"\n".join(archive.read(name) for name in archive.namelist())
+    text = raw.decode("utf-8-sig")
     problems = []
     if content_type == "text/html":
         problems += [f"{url} shows live {m!r}" for m in LIVE_MARKUP if m in text]
@@ -94,6 +99,12 @@ def markup_problems(url: str, response) -> tuple[str, list[str]]:
         ]
     elif content_type == "text/calendar":
         assert "BEGIN:VCALENDAR" in text
+    elif content_type in {
+        "application/zip",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    }:
+        # Data, not markup: an Excel text cell is never a formula (test_spreadsheets.py).
+        assert raw.strip()
     else:
         assert content_type == "text/plain", f"{url}: unexpected {content_type}"
     if response.headers.get("X-Content-Type-Options") != "nosniff":
