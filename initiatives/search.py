@@ -340,7 +340,9 @@ class Results:
 
     @property
     def total(self) -> int:
-        return sum(self.counts.values())
+        """The matches counted, or the cap when more match ("more than 1,000")."""
+        counted = sum(self.counts.values())
+        return min(counted, SEARCH_COUNT_CAP) if self.capped else counted
 
     def kinds(self):
         """(model, count) of each kind that matched, the weightiest kind first."""

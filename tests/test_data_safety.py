@@ -85,10 +85,13 @@ def test_export_and_loaddata_restore_identical_records(portal_data, tmp_path):
     empty_the_database()
     assert not Agreement.objects.exists()
     call_command("loaddata", str(tmp_path / "backup.json"), verbosity=0)
+    call_command("rebuild_search_index", verbosity=0)
 
     assert natural_dump(tmp_path / "restored.json") == before
     restored = {model: model.objects.count() for model in apps.get_models()}
+    # The change history and the review queue's log of it are pg_dump's to keep.
     history = [m for m in counts if m.__name__.startswith("Historical")]
+    history += [m for m in counts if m.__name__ == "ChangeReview"]
     assert {m: n for m, n in restored.items() if m not in history} == {
         m: n for m, n in counts.items() if m not in history
     }
