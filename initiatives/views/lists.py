@@ -162,8 +162,10 @@ class ListPageMixin:
             rest = [pair for pair in params if pair != (param, value)]
             key = value.strip().lower() if param == "country" else value
             shown = labels.get(key)
-            if not shown or shown == key:  # a choice the facet could not name
+            if (not shown or shown == key) and param not in self.filterset.form.errors:
+                # A choice the facet could not name (a refused value names nothing).
                 shown = self.record_name(field, key) or value
+            shown = shown or value
             label = f"{self.field_label(param)}: {shown}"
             if param in self.filterset.form.errors:
                 label += " " + _("(ignored)")
@@ -175,8 +177,8 @@ class ListPageMixin:
         """The name of the record a linked filter's key stands for (a country that is not
         among the facet's listed choices is still named, not shown as its code)."""
         queryset = getattr(field, "queryset", None)
-        if queryset is None:
-            return None
+        if queryset is None or "\x00" in key or len(key) > 100:
+            return None  # PostgreSQL takes no NUL in text, and no key is that long
         record = queryset.filter(**{field.to_field_name or "pk": key}).first()
         return display_name(record) if record else None
 
