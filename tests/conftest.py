@@ -134,3 +134,17 @@ def default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def fresh_content_types():
+    """Each test starts with no content types cached from an earlier test.
+
+    A test that flushes the database inside its transaction (a restore) has the content
+    types made again under new keys, and Django's cache keeps those keys after the
+    rollback removes them: a later test's change review would then point at a content
+    type that is not there, and drop out of every query that joins it.
+    """
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
