@@ -165,8 +165,13 @@ def test_healthz_answers_200_when_the_database_answers_and_is_never_cached(clien
 @pytest.mark.django_db
 def test_healthz_answers_503_when_the_database_does_not(client, monkeypatch):
     class DownConnection:
+        vendor = "sqlite"  # the probe's plain path: a cursor on the connection
+
         def cursor(self):
             raise OperationalError("connection refused")
+
+        def close(self):
+            pass
 
     monkeypatch.setattr(portal.health, "connection", DownConnection())
     response = client.get("/healthz")
