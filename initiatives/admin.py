@@ -46,7 +46,7 @@ from .admin_fields import (
     one_field_dates,
     with_partial_dates,
 )
-from .publishing import dependents, publication_plan
+from .publishing import DEPENDENTS_NAMED, dependents, publication_plan
 from .quotes import normalised, sentences
 
 admin.site.site_header = _("SME Globalization Initiatives Portal: editors")
@@ -452,10 +452,14 @@ def half_public_message(plan) -> str:
 
 
 def dependents_message(records) -> str:
-    return _(
+    message = _(
         "Not unpublished: these published records depend on it and would point at a record "
         "that is no longer public: %(records)s. Unpublish them first, or together with it."
     ) % {"records": named_list(records)}
+    if len(records) >= DEPENDENTS_NAMED:
+        more = _("Only the first %(n)s found are named; there may be more.")
+        message = f"{message} {more % {'n': len(records)}}"
+    return message
 
 
 def admin_change_url(record) -> str:
@@ -581,7 +585,7 @@ class RecordAdmin(KeepsCitedRecords, SimpleHistoryAdmin):
             plan = publication_plan([record])
             if not plan.ready or plan.linked_drafts:
                 raise HalfPublic(half_public_message(plan))
-        elif was_published and (left := dependents(record)):
+        elif was_published and (left := dependents(record, limit=DEPENDENTS_NAMED)):
             raise HalfPublic(dependents_message(left))
         if change and was_published and not self.has_publish_permission(request):
             # Public at once, and queued for a reviewer with its diff (models/reviews.py).
@@ -659,13 +663,14 @@ class RecordAdmin(KeepsCitedRecords, SimpleHistoryAdmin):
     @admin.action(description=_("Unpublish the selected records"), permissions=["publish"])
     def unpublish(self, request, queryset):
         records = list(queryset.filter(is_published=True))
-        chosen = {(type(record), record.pk) for record in records}
-        left = [
-            dependent
-            for record in records
-            for dependent in dependents(record)
-            if (type(dependent), dependent.pk) not in chosen
-        ]
+        chosen = frozenset((type(record), record.pk) for record in records)
+        left = {}
+        for record in records:
+            for dependent in dependents(record, limit=DEPENDENTS_NAMED, excluding=chosen):
+                left.setdefault((type(dependent), dependent.pk), dependent)
+            if len(left) >= DEPENDENTS_NAMED:
+                break
+        left = list(left.values())[:DEPENDENTS_NAMED]
         if left:
             self.message_user(request, dependents_message(left), messages.ERROR)
             return

@@ -129,29 +129,48 @@ def publication_plan(records) -> Plan:
     return plan
 
 
-def dependents(record) -> list:
+# How many dependents a refusal names: a source cited a hundred thousand times is
+# refused as soon as the first few are found, without reading the rest.
+DEPENDENTS_NAMED = 20
+
+
+def dependents(record, *, limit: int | None = None, excluding=frozenset()) -> list:
     """The published records that would be left pointing at ``record`` if it stopped
     being public: records that link to it, and the owners of rows that name it (the
-    agreement of a party, the record a citation supports)."""
+    agreement of a party, the record a citation supports).
+
+    ``excluding`` holds (model, pk) keys not to count (records leaving with it); with a
+    ``limit``, the search stops once that many others are found, each query reading at
+    most that many rows beyond the excluded.
+    """
     found = {}
+    itself = (type(record), record.pk)
+    read = None if limit is None else limit + len(excluding) + 1
 
     def note(target):
-        itself = target is not None and (type(target), target.pk) == (type(record), record.pk)
-        if target is not None and is_record(type(target)) and target.is_published and not itself:
-            found.setdefault((type(target), target.pk), target)
+        if target is None or not is_record(type(target)) or not target.is_published:
+            return
+        key = (type(target), target.pk)
+        if key != itself and key not in excluding:
+            found.setdefault(key, target)
+
+    def enough() -> bool:
+        return limit is not None and len(found) >= limit
 
     for relation in type(record)._meta.related_objects:
+        if enough():
+            break
         model = relation.related_model
         accessor = relation.get_accessor_name()
         if relation.many_to_many:
             if is_record(model):
-                for target in getattr(record, accessor).filter(is_published=True):
+                for target in getattr(record, accessor).filter(is_published=True)[:read]:
                     note(target)
             continue
         if is_record(model):
             # Records that point at it (a meeting's council), and figures about it.
             rows = model._default_manager.filter(**{relation.field.name: record})
-            for target in rows.filter(is_published=True):
+            for target in rows.filter(is_published=True)[:read]:
                 note(target)
             continue
         if relation.on_delete is db.CASCADE:
@@ -165,10 +184,11 @@ def dependents(record) -> list:
             and f.name != relation.field.name
             and f.remote_field.on_delete is db.CASCADE
         ]
-        for row in rows.select_related(*owners):
+        for row in rows.select_related(*owners)[:read]:
             for name in owners:
                 note(getattr(row, name))
-    return list(found.values())
+    left = list(found.values())
+    return left if limit is None else left[:limit]
 
 
 def describe(record) -> str:

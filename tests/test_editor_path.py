@@ -12,7 +12,8 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
-from initiatives import models
+from initiatives import admin as admin_module
+from initiatives import models, publishing
 from initiatives.admin_fields import PartialDateField
 from initiatives.management.commands.load_portal_data import SOURCE_TEXTS
 from initiatives.publishing import dependents, publication_plan
@@ -349,6 +350,34 @@ def test_unpublishing_a_record_that_published_records_depend_on_names_them(revie
     assert "Korea–Belgium MOU" in response.content.decode()
     mss.refresh_from_db()
     assert mss.is_published is True
+
+
+def test_a_widely_depended_on_record_is_refused_naming_the_first_few(reviewer_client, monkeypatch):
+    monkeypatch.setattr(publishing, "DEPENDENTS_NAMED", 3)
+    monkeypatch.setattr(admin_module, "DEPENDENTS_NAMED", 3)
+    mss = f.MinistryFactory(name="Ministry of SMEs and Startups")
+    mous = [f.AgreementFactory(name=f"MOU {n}", parties=(mss,)) for n in range(5)]
+
+    response = reviewer_client.post(
+        admin_url(models.Ministry),
+        {"action": "unpublish", "_selected_action": [mss.pk]},
+        follow=True,
+    )
+
+    page = response.content.decode()
+    assert sum(mou.name in page for mou in mous) == 3
+    assert "there may be more" in page
+    mss.refresh_from_db()
+    assert mss.is_published is True
+
+
+def test_records_unpublished_together_do_not_hold_each_other_back(reviewer_client):
+    mss = f.MinistryFactory(name="Ministry of SMEs and Startups")
+    mous = [f.AgreementFactory(name=f"MOU {n}", parties=(mss,)) for n in range(3)]
+    chosen = frozenset((type(r), r.pk) for r in [mss, *mous])
+
+    assert dependents(mss, limit=1, excluding=chosen) == []
+    assert dependents(mss, limit=1, excluding=chosen - {(type(mous[2]), mous[2].pk)}) == [mous[2]]
 
 
 def test_the_change_page_says_draft_and_what_publishing_it_takes(editor_client):
