@@ -109,9 +109,7 @@ def test_a_signed_agreement_row_states_its_status_once(client, portal_data):
     assert row.count("서명") == 1
 
 
-def test_an_agreement_row_with_another_status_keeps_it_beside_the_signing_date(
-    client, portal_data
-):
+def test_an_agreement_row_with_another_status_keeps_it_beside_the_signing_date(client, portal_data):
     from initiatives.models import Agreement
 
     Agreement.objects.filter(slug="mss-mofa-global-expansion-mou-2024").update(status="in-force")
