@@ -88,6 +88,8 @@ def every_kind_of_page() -> dict[str, str]:
             "country-list": reverse("initiatives:country-list"),
             "country-list-searched": reverse("initiatives:country-list") + "?q=bel",
             "country": reverse("initiatives:country-detail", args=["be"]),
+            "region-list": reverse("initiatives:region-list"),
+            "region": reverse("initiatives:region-detail", args=["europe"]),
             "search-with-results": reverse("initiatives:search") + "?q=MOU",
             "search-nothing-found": reverse("initiatives:search") + "?q=zzzzqqq",
             "search-empty": reverse("initiatives:search"),
