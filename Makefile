@@ -24,7 +24,7 @@ UV_COMPILE = $(LOCK_VENV)/bin/uv pip compile pyproject.toml --quiet --universal 
 # its own run. `make test REDIS_URL=` runs it on the memory cache instead.
 REDIS_URL ?= redis://127.0.0.1:6379/13
 
-.PHONY: run test setup test-tools messages data lint check lock clean screenshots
+.PHONY: run test setup test-tools messages data lint check lock clean screenshots lighthouse
 
 $(STAMP): requirements-dev.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -84,6 +84,11 @@ test: setup test-tools
 # (Debian's Chromium through Playwright; the local database, filled by `make data`).
 screenshots: data
 	$(BIN)/python bench/screenshots.py --korean
+
+# Lighthouse on each page kind in both languages, served as production serves them
+# (needs PostgreSQL, Redis and /usr/bin/chromium; README, "Lighthouse").
+lighthouse: setup test-tools
+	.ci/lighthouse
 
 lint: setup
 	$(BIN)/python -m ruff check .

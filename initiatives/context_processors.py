@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.text import capfirst
 
-from .models import Country
+from .models import Country, Region
 from .registry import COLLECTIONS
 
 
@@ -30,5 +30,6 @@ def site_navigation(request):
 
     sections = [section(c.route_name, c.model, c.list_route) for c in COLLECTIONS]
     sections.append(section("country", Country, "initiatives:country-list"))
+    sections.append(section("region", Region, "initiatives:region-list"))
     parent = next((s for s in sections if s.current == "true" and kind == "detail"), None)
     return {"site_sections": sections, "breadcrumb_parent": parent}

@@ -88,6 +88,8 @@ def every_kind_of_page() -> dict[str, str]:
             "country-list": reverse("initiatives:country-list"),
             "country-list-searched": reverse("initiatives:country-list") + "?q=bel",
             "country": reverse("initiatives:country-detail", args=["be"]),
+            "region-list": reverse("initiatives:region-list"),
+            "region": reverse("initiatives:region-detail", args=["europe"]),
             "search-with-results": reverse("initiatives:search") + "?q=MOU",
             "search-nothing-found": reverse("initiatives:search") + "?q=zzzzqqq",
             "search-empty": reverse("initiatives:search"),
@@ -152,3 +154,48 @@ def test_no_page_has_an_accessibility_violation(browser, live_server, portal_dat
             )
     context.close()
     assert not problems, f"{len(problems)} violations in {language}:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_the_header_is_one_row_on_a_laptop_with_every_section_beside_the_name(
+    browser, live_server, portal_data, language
+):
+    context = browser.new_context(
+        base_url=live_server.url,
+        viewport={"width": 1366, "height": 900},
+        extra_http_headers={"Accept-Language": language},
+    )
+    page = context.new_page()
+    page.goto(reverse("initiatives:region-list"))
+    header = page.locator(".site-header").bounding_box()
+    links = page.locator(".site-menu nav a")
+    boxes = [links.nth(i).bounding_box() for i in range(links.count())]
+    regions = page.locator(f'.site-menu nav a[href="{reverse("initiatives:region-list")}"]').count()
+    name = page.locator(".site-name").bounding_box()
+    search = page.locator(".site-search").bounding_box()
+    context.close()
+    # One row of 44-pixel controls and the padding around it, not two.
+    assert header["height"] < 80
+    assert len({round(box["y"]) for box in boxes}) == 1
+    assert all(box["width"] > 0 for box in boxes)
+    assert regions == 1
+    assert name["x"] + name["width"] <= boxes[0]["x"] < boxes[-1]["x"] < search["x"]
+
+
+@pytest.mark.parametrize("width", [390, 1024])
+def test_the_sections_fold_behind_menu_where_they_do_not_fit_in_one_row(
+    browser, live_server, portal_data, width
+):
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": width, "height": 844}
+    )
+    page = context.new_page()
+    page.goto(reverse("initiatives:dashboard"))
+    regions = page.locator(f'.site-menu nav a[href="{reverse("initiatives:region-list")}"]')
+    hidden_before = not regions.is_visible()
+    page.click(".site-menu > summary")
+    shown_after = regions.is_visible()
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    context.close()
+    assert hidden_before and shown_after
+    assert overflow == 0

@@ -124,5 +124,7 @@ def test_every_fixture_page_is_valid_html(client, portal_data, tmp_path):
         urls[f"{model.route_name}-list"] = reverse(f"initiatives:{model.route_name}-list")
         for record in model.objects.published():
             urls[f"{model.route_name}-{record.slug}"] = record.get_absolute_url()
+    urls["region-list"] = reverse("initiatives:region-list")
+    urls["region-europe"] = reverse("initiatives:region-detail", args=["europe"])
     errors = html_errors(client, urls, tmp_path)
     assert not errors, "\n".join(errors)

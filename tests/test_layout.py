@@ -84,11 +84,59 @@ def test_a_list_shows_the_short_status_and_the_detail_page_explains_it(client, p
     html = page(client, reverse("initiatives:agreement-list"))
     rows = text(html[html.index('<ul class="rows">') :])
     assert "in-force status not stated" not in rows
-    assert "signed April 2024" in rows
+    assert "Signed April 2024" in rows
     url = reverse("initiatives:agreement-detail", args=["mss-mofa-global-expansion-mou-2024"])
     detail = text(page(client, url))
     assert "Signed" in detail
     assert "(the source does not say whether it has entered into force)" in detail
+
+
+def agreement_row(html: str, slug: str) -> str:
+    """The text of the list row that links to the agreement ``slug``."""
+    href = f'href="{reverse("initiatives:agreement-detail", args=[slug])}"'
+    row = next(row for row in html.split('<li class="row">')[1:] if href in row)
+    return text(row.split("</li>")[0]).strip()
+
+
+def test_a_signed_agreement_row_states_its_status_once(client, portal_data):
+    html = page(client, reverse("initiatives:agreement-list"))
+    row = agreement_row(html, "korea-belgium-sme-startup-mou-2026")
+    assert "Signed 2026 (inferred)" in row
+    assert row.lower().count("signed") == 1
+    assert "as of" not in row
+    korean = client.get(reverse("initiatives:agreement-list"), HTTP_ACCEPT_LANGUAGE="ko")
+    row = agreement_row(korean.content.decode(), "korea-belgium-sme-startup-mou-2026")
+    assert row.count("서명") == 1
+
+
+def test_an_agreement_row_with_another_status_keeps_it_beside_the_signing_date(client, portal_data):
+    from initiatives.models import Agreement
+
+    Agreement.objects.filter(slug="mss-mofa-global-expansion-mou-2024").update(status="in-force")
+    html = page(client, reverse("initiatives:agreement-list"))
+    row = agreement_row(html, "mss-mofa-global-expansion-mou-2024")
+    assert "In force, as of 17 December 2024 · signed April 2024" in row
+
+
+def test_regions_are_a_section_of_the_header_in_both_languages(client, portal_data):
+    regions = reverse("initiatives:region-list")
+    for language, label in (("en", "Regions"), ("ko", "지역")):
+        response = client.get(reverse("initiatives:dashboard"), HTTP_ACCEPT_LANGUAGE=language)
+        html = response.content.decode()
+        menu = html[html.index('<details class="site-menu">') :].split("</details>")[0]
+        assert f'<li><a href="{regions}">{label}</a></li>' in menu
+    html = page(client, regions)
+    assert f'<a href="{regions}" aria-current="page">Regions</a>' in html
+    assert html.count("aria-current=") == 1
+
+
+def test_a_region_page_is_marked_as_inside_regions_with_breadcrumbs(client, portal_data):
+    regions = reverse("initiatives:region-list")
+    html = page(client, reverse("initiatives:region-detail", args=["europe"]))
+    assert f'<a href="{regions}" aria-current="true">Regions</a>' in html
+    crumbs = html[html.index('class="breadcrumbs"') :].split("</nav>")[0]
+    assert f'<a href="{regions}">Regions</a>' in crumbs
+    assert '<span aria-current="page">Europe</span>' in crumbs
 
 
 def test_a_meeting_a_person_presided_is_not_listed_again_as_attended(client, portal_data):
