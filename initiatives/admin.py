@@ -23,16 +23,17 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import NestedObjects
 from django.contrib.auth import get_permission_codename
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import IntegrityError, router, transaction
 from django.db.models import CASCADE, CheckConstraint, Count, Q, TextField, UniqueConstraint
 from django.forms.models import BaseInlineFormSet, InlineForeignKeyField
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.formats import localize
 from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -46,6 +47,7 @@ from .admin_fields import (
     one_field_dates,
     with_partial_dates,
 )
+from .proposals import DRAFTABLE, CannotDraft, Gazetteer, read_source, start_draft
 from .publishing import dependents, publication_plan
 from .quotes import normalised, sentences
 
@@ -930,9 +932,54 @@ class SourceAdmin(RecordAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(citation_count=Count("citations"))
 
+    change_form_template = "admin/initiatives/source_change_form.html"
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        source = self.get_object_for_banner(object_id)
+        if source is not None and source.text and request.method == "GET":
+            extra_context = {**(extra_context or {}), **self.proposals_context(source)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def proposals_context(self, source) -> dict:
+        """The section "What the text appears to state" (initiatives/proposals.py)."""
+        reading = read_source(source, gazetteer=Gazetteer.from_portal())
+        kinds = {
+            "agreement": _("Agreements"),
+            "meeting": _("Meetings"),
+            "ministry": _("Ministries"),
+            "organization": _("Organizations"),
+            "person": _("People"),
+            "country": _("Countries"),
+            "figure": _("Figures"),
+            "date": _("Dates"),
+        }
+        groups = []
+        for kind, found in reading.grouped():
+            rows = []
+            for proposal in found:
+                draftable = kind in DRAFTABLE and (
+                    kind in ("agreement", "meeting", "figure") or proposal.is_new
+                )
+                rows.append({"proposal": proposal, "draftable": draftable,
+                             "known_url": self.known_url(proposal)})  # fmt: skip
+            groups.append((kinds[kind], kind, rows))
+        return {"proposal_groups": groups, "proposal_reference": reading.reference}
+
+    def known_url(self, proposal) -> str:
+        known = proposal.known
+        if known is None or known.kind == "country":
+            return ""
+        return reverse(f"admin:initiatives_{known.kind}_change", args=[known.pk])
+
     def get_urls(self):
         sentences_view = self.admin_site.admin_view(self.sentences_view)
+        draft_view = self.admin_site.admin_view(self.start_draft_view)
         return [
+            path(
+                "<path:object_id>/start-draft/",
+                draft_view,
+                name="initiatives_source_start_draft",
+            ),
             path(
                 "<path:object_id>/sentences/",
                 sentences_view,
@@ -940,6 +987,56 @@ class SourceAdmin(RecordAdmin):
             ),
             *super().get_urls(),
         ]
+
+    def start_draft_view(self, request, object_id):
+        """One click on a proposal: a draft record with the proposal's values, citing its
+        sentence from this source; then its change page. Proposals are read again from
+        the text held, so only what the text gives is written."""
+        source = self.get_object_for_banner(object_id)
+        if source is None:
+            raise Http404
+        change_url = reverse("admin:initiatives_source_change", args=[source.pk])
+        if request.method != "POST":
+            return HttpResponseRedirect(change_url)
+        proposal = read_source(source).by_key(request.POST.get("proposal", ""))
+        if proposal is None or proposal.kind not in DRAFTABLE:
+            self.message_user(
+                request,
+                _(
+                    "That proposal is no longer in the text's proposals: the text or the portal's names have changed."
+                ),
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(change_url)
+        model = (
+            models.Metric if proposal.kind == "figure" else getattr(models, proposal.kind.title())
+        )
+        opts = model._meta
+        if not request.user.has_perm(f"{opts.app_label}.add_{opts.model_name}"):
+            raise PermissionDenied
+        try:
+            record = start_draft(source, proposal)
+        except CannotDraft as missing:
+            self.message_user(
+                request,
+                _("%(problem)s Quote to cite from “%(source)s”: “%(quote)s”")
+                % {"problem": _(missing.message), "source": source, "quote": proposal.quote},
+                messages.WARNING,
+            )
+            add_url = reverse(f"admin:{opts.app_label}_{opts.model_name}_add")
+            return HttpResponseRedirect(f"{add_url}?{urlencode(missing.initial)}")
+        except ValidationError as invalid:
+            self.message_user(request, "; ".join(invalid.messages), messages.ERROR)
+            return HttpResponseRedirect(change_url)
+        self.message_user(
+            request,
+            _("Draft %(kind)s “%(name)s” started from the text, citing this source.")
+            % {"kind": opts.verbose_name, "name": record},
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(
+            reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[record.pk])
+        )
 
     def sentences_view(self, request, object_id):
         """The source's sentences that contain ``q`` (all of them without it), as JSON:
