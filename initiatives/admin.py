@@ -1003,7 +1003,8 @@ class SourceAdmin(RecordAdmin):
             self.message_user(
                 request,
                 _(
-                    "That proposal is no longer in the text's proposals: the text or the portal's names have changed."
+                    "That proposal is no longer in the text's proposals: the text or the "
+                    "portal's names have changed."
                 ),
                 messages.ERROR,
             )
@@ -1020,7 +1021,7 @@ class SourceAdmin(RecordAdmin):
             self.message_user(
                 request,
                 _("%(problem)s Quote to cite from “%(source)s”: “%(quote)s”")
-                % {"problem": _(missing.message), "source": source, "quote": proposal.quote},
+                % {"problem": missing.message, "source": source, "quote": proposal.quote},
                 messages.WARNING,
             )
             add_url = reverse(f"admin:{opts.app_label}_{opts.model_name}_add")

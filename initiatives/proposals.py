@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import gettext_lazy as _
+
 from .dates import MAX_YEAR, MIN_YEAR, PartialDate, Precision
 from .quotes import PLAIN_FORMS, SENTENCE_END, WHITESPACE
 
@@ -124,9 +126,10 @@ class Sentences:
 
 # Dates ------------------------------------------------------------------------------
 
-MONTH_NAMES = (
-    "January February March April May June July August September October November December"
-).split()
+MONTH_NAMES = [
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+]  # fmt: skip
 MONTH = r"(?P<month>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"  # noqa: E501
 ORD = r"(?:st|nd|rd|th)?"
 YEAR = r"(?P<year>(?:19|20)\d{2})"
@@ -228,7 +231,7 @@ def find_dates(text: str, reference: Reference | None) -> list[tuple[int, int, P
     def free(start, end):
         return all(end <= s or start >= e for s, e in taken)
 
-    for pattern, precision, stated in DATE_PATTERNS:
+    for pattern, _precision, stated in DATE_PATTERNS:
         for match in pattern.finditer(text):
             start = match.start()
             if not free(match.start(), match.end()):
@@ -399,11 +402,11 @@ NEW_NAME_RULES = [
     # (kind, pattern)
     (
         MINISTRY,
-        rf"\bMinistry{SP}of{SP}(?:the{SP})?{WORD}(?:(?:,{SP}|{SP})(?:(?:and|of|for|the|&){SP})*{WORD})*",
+        rf"\bMinistry{SP}of{SP}(?:the{SP})?{WORD}(?:(?:,{SP}|{SP})(?:(?:and|of|for|the|&){SP})*{WORD})*",  # noqa: E501
     ),  # noqa: E501
     (
         ORGANIZATION,
-        rf"\b(?:Embassy|Consulate General|Consulate){SP}(?:in|of){SP}(?:the{SP})?[A-Z][a-z]+(?:{SP}[A-Z][a-z]+){{0,3}}",
+        rf"\b(?:Embassy|Consulate General|Consulate){SP}(?:in|of){SP}(?:the{SP})?[A-Z][a-z]+(?:{SP}[A-Z][a-z]+){{0,3}}",  # noqa: E501
     ),  # noqa: E501
     (ORGANIZATION, rf"\bLaw Firm{SP}{CAP}"),
     (ORGANIZATION, rf"(?:\b{WORD}{JOIN}{SP}){{1,6}}(?:{ORG_HEADS})\b{TAIL}"),
@@ -440,20 +443,23 @@ PLACE_WORDS = re.compile(r"\b(?:in|at|to|from|near|across|of)\s+(?:the\s+)?$")
 
 # Korean surnames as they are romanised: a capitalised surname then a hyphenated given
 # name ("Roh Yong-Seok", "LEE Dae-hee") reads as a person.
-SURNAMES = (
-    "Kim Lee Yi Rhee Park Pak Choi Choe Jung Jeong Chung Kang Cho Jo Yoon Yun Jang Chang Lim "
-    "Im Han Oh Seo Suh Shin Kwon Hwang Ahn An Song Hong Yoo Yu Ko Go Moon Mun Yang Son Bae "
-    "Baek Paik Heo Huh Nam Noh Roh Ha Kwak Sung Cha Joo Ju Woo Min Ryu Na Jin Ji Um Chae Won "
-    "Chun Jeon Bang Gong Hyun Ham Byun Yeom Yeo Chu Do So Seok Seol Ma Gil Yeon Wi Pyo Myung "
-    "Ki Ban Wang Geum Ok Yook Maeng Je Mo Tak Kook Eun Pyeon Ye Kyung Bong Sa Boo"
-).split()
+SURNAMES = [
+    "Kim", "Lee", "Yi", "Rhee", "Park", "Pak", "Choi", "Choe", "Jung", "Jeong", "Chung", "Kang",
+    "Cho", "Jo", "Yoon", "Yun", "Jang", "Chang", "Lim", "Im", "Han", "Oh", "Seo", "Suh", "Shin",
+    "Kwon", "Hwang", "Ahn", "An", "Song", "Hong", "Yoo", "Yu", "Ko", "Go", "Moon", "Mun", "Yang",
+    "Son", "Bae", "Baek", "Paik", "Heo", "Huh", "Nam", "Noh", "Roh", "Ha", "Kwak", "Sung", "Cha",
+    "Joo", "Ju", "Woo", "Min", "Ryu", "Na", "Jin", "Ji", "Um", "Chae", "Won", "Chun", "Jeon",
+    "Bang", "Gong", "Hyun", "Ham", "Byun", "Yeom", "Yeo", "Chu", "Do", "So", "Seok", "Seol", "Ma",
+    "Gil", "Yeon", "Wi", "Pyo", "Myung", "Ki", "Ban", "Wang", "Geum", "Ok", "Yook", "Maeng", "Je",
+    "Mo", "Tak", "Kook", "Eun", "Pyeon", "Ye", "Kyung", "Bong", "Sa", "Boo",
+]  # fmt: skip
 TITLES = (
     r"(?:Vice |Deputy |Prime |Foreign )?(?:Minister|President|Ambassador|Director|Chairman|"
     r"Chairwoman|Chair|CEO|Mayor|Governor|Secretary|Commissioner|Administrator|Premier)"
 )
 PERSON_RULES = [
     re.compile(
-        rf"\b(?:{'|'.join(SURNAMES)}|{'|'.join(s.upper() for s in SURNAMES)})\s+[A-Z][a-z]+-[A-Za-z][a-z]+\b"
+        rf"\b(?:{'|'.join(SURNAMES)}|{'|'.join(s.upper() for s in SURNAMES)})\s+[A-Z][a-z]+-[A-Za-z][a-z]+\b"  # noqa: E501
     ),  # noqa: E501
     re.compile(rf"\b{TITLES}\s+(?P<name>[A-Z][a-z]+(?:[\s\-][A-Z][a-z]+){{1,2}})\b"),
     re.compile(r"(?P<name>[가-힣]{2,4})\s*(?:장관|차관|대통령|대사|청장|원장|이사장|위원장|총리)"),
@@ -536,10 +542,13 @@ def trim_name(text, start, end, countries):
             continue
         # "… of Korea": the country is where it is, not part of the name.
         ending = next((s for s, e, _c in countries if e == end and start < s), None)
-        if ending is not None and re.search(r"(?:of|in)[ \t]+(?:the[ \t]+)?$", text[start:ending]):
-            if not re.match(r"(?:Embassy|Consulate)", text[start:end]):
-                end = ending
-                continue
+        if (
+            ending is not None
+            and re.search(r"(?:of|in)[ \t]+(?:the[ \t]+)?$", text[start:ending])
+            and not re.match(r"(?:Embassy|Consulate)", text[start:end])
+        ):
+            end = ending
+            continue
         stripped = text[start:end].rstrip(" ,&'.\t")
         if len(stripped) != end - start:
             end = start + len(stripped)
@@ -553,8 +562,29 @@ def trim_name(text, start, end, countries):
 NUMBER_WORDS = {
     word: n
     for n, word in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-        "fifteen sixteen seventeen eighteen nineteen twenty".split()
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+            "twenty",
+        ]  # fmt: skip
     )
 }
 QUALIFIERS = {
@@ -573,7 +603,7 @@ STOP_WORDS = {
 DURATION_WORDS = {"year", "years", "month", "months", "day", "days", "minute", "minutes",
                   "hour", "hours", "week", "weeks", "min", "time", "times"}  # fmt: skip
 VERBS = {"took", "take", "takes", "grew", "rose", "fell", "came", "went", "made", "got", "saw",
-         "gave", "met", "won", "joined", "attend", "attended", "participate", "received", "took"}  # fmt: skip
+         "gave", "met", "won", "joined", "attend", "attended", "participate", "received"}  # fmt: skip  # noqa: E501
 NOT_COUNTED = {"other", "more", "major", "local", "new"}  # words kept before a unit's noun
 FIGURE_EN = re.compile(
     r"(?P<qual>\b(?:approximately|about|around|nearly|some|roughly|more than|over|at least)\s+)?"
@@ -1106,13 +1136,13 @@ def build_record(proposal: Proposal, models):
     if proposal.kind == MINISTRY:
         if not proposal.country:
             raise CannotDraft(
-                "The text does not say which country this ministry belongs to: choose it.",
+                _("The text does not say which country this ministry belongs to: choose it."),
                 {"name": name},
             )
         return models.Ministry(name=name, country_id=proposal.country)
     if proposal.kind == FIGURE:
         if proposal.value is None:
-            raise CannotDraft("The figure's value could not be read.", {"name": name})
+            raise CannotDraft(_("The figure's value could not be read."), {"name": name})
         record = models.Metric(
             name=name, value=proposal.value, unit=proposal.unit[:100], qualifier=proposal.qualifier
         )
@@ -1120,7 +1150,7 @@ def build_record(proposal: Proposal, models):
         subject = proposal.subject
         if subject is None:
             raise CannotDraft(
-                "Say which record this figure describes, then cite the sentence.",
+                _("Say which record this figure describes, then cite the sentence."),
                 {
                     "name": name,
                     "value": proposal.value,
@@ -1129,6 +1159,6 @@ def build_record(proposal: Proposal, models):
                 },
             )
         setattr(record, f"{subject.kind}_id", subject.pk)
-        record.note = f"Describes {subject.name}, named in the same sentence: check it.\n{record.note}".strip()
+        record.note = f"Describes {subject.name}, named in the same sentence: check it.\n{record.note}".strip()  # noqa: E501
         return record
-    raise CannotDraft("Nothing to start from this proposal.", {})
+    raise CannotDraft(_("Nothing to start from this proposal."), {})

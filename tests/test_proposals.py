@@ -215,7 +215,10 @@ def test_one_click_on_a_proposed_agreement_makes_a_draft_with_a_verified_citatio
     assert response.status_code == 302
     assert response["Location"] == admin_url(agreement, "change")
     assert not agreement.is_published
-    assert (agreement.signed_on, agreement.signed_on_precision) == (datetime.date(2026, 3, 12), "day")
+    assert (agreement.signed_on, agreement.signed_on_precision) == (
+        datetime.date(2026, 3, 12),
+        "day",
+    )
     assert agreement.city == "Warsaw"
     citations = list(agreement.citations.all())
     assert citations and all(c.source == source and c.is_verified for c in citations)

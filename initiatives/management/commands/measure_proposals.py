@@ -111,7 +111,10 @@ class Command(BaseCommand):
                 cited[source_id].append((record, said))
         self.records, self.cited = records, cited
         modes = [
-            ("new to the portal (only countries known)", Gazetteer.from_portal(countries_only=True)),
+            (
+                "new to the portal (only countries known)",
+                Gazetteer.from_portal(countries_only=True),
+            ),
             ("with the fixtures' names known", Gazetteer.from_portal()),
         ]
         for title, gazetteer in modes:
@@ -156,8 +159,10 @@ class Command(BaseCommand):
                 self.stdout.write("        " + "; ".join(wrong[kind]))
 
     def matches(self, proposal, record, said) -> bool:
-        if proposal.known is not None and (proposal.known.pk == record.pk) and (
-            type(record).__name__.lower() == proposal.known.kind
+        if (
+            proposal.known is not None
+            and (proposal.known.pk == record.pk)
+            and (type(record).__name__.lower() == proposal.known.kind)
         ):
             return True
         if proposal.kind == FIGURE:
