@@ -145,6 +145,19 @@ class UniqueRowsFormSet(BaseInlineFormSet):
                 seen.add(key)
 
 
+class TabularInline(admin.TabularInline):
+    """An inline whose rows type each partial date in one field, as the main forms do
+    (``2026년 3월`` is March 2026 at month precision), never as value and precision."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        kwargs.setdefault("form", with_partial_dates(self.form, self.model))
+        return super().get_formset(request, obj, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        names = getattr(self.model, "partial_date_field_names", list)()
+        return one_field_dates(super().get_fieldsets(request, obj), names)
+
+
 class CitationForm(InlineForm):
     class Meta:
         model = models.Citation
@@ -157,7 +170,7 @@ class CitationForm(InlineForm):
         }
 
 
-class CitationInline(admin.TabularInline):
+class CitationInline(TabularInline):
     formset = UniqueRowsFormSet
     model = models.Citation
     form = CitationForm
@@ -168,7 +181,7 @@ class CitationInline(admin.TabularInline):
     verbose_name_plural = _("source citations (a word-for-word quote for each fact)")
 
 
-class AliasInline(admin.TabularInline):
+class AliasInline(TabularInline):
     formset = UniqueRowsFormSet
     model = models.Alias
     form = InlineForm
@@ -177,9 +190,7 @@ class AliasInline(admin.TabularInline):
         "language",
         "kind",
         "used_from",
-        "used_from_precision",
         "used_to",
-        "used_to_precision",
     )
     extra = 0
     verbose_name_plural = _("other names (aliases)")
@@ -199,7 +210,7 @@ def attached_inlines(fk_name: str) -> list[type]:
     return inlines
 
 
-class AgreementPartyInline(admin.TabularInline):
+class AgreementPartyInline(TabularInline):
     formset = UniqueRowsFormSet
     model = models.AgreementParty
     form = InlineForm
@@ -209,7 +220,7 @@ class AgreementPartyInline(admin.TabularInline):
     verbose_name_plural = _("parties (who signed, and their title at the time)")
 
 
-class AgreementRelationInline(admin.TabularInline):
+class AgreementRelationInline(TabularInline):
     formset = UniqueRowsFormSet
     model = models.AgreementRelation
     form = InlineForm
@@ -221,7 +232,7 @@ class AgreementRelationInline(admin.TabularInline):
     verbose_name_plural = _("relations to other agreements (this agreement … that one)")
 
 
-class CouncilMemberInline(admin.TabularInline):
+class CouncilMemberInline(TabularInline):
     formset = UniqueRowsFormSet
     model = models.Council.members.through
     autocomplete_fields = ("organization",)
@@ -230,7 +241,7 @@ class CouncilMemberInline(admin.TabularInline):
     verbose_name_plural = _("member organizations")
 
 
-class MeetingParticipantInline(admin.TabularInline):
+class MeetingParticipantInline(TabularInline):
     formset = UniqueRowsFormSet
     model = models.MeetingParticipant
     form = InlineForm
@@ -239,7 +250,7 @@ class MeetingParticipantInline(admin.TabularInline):
     extra = 0
 
 
-class SupportActionInline(admin.TabularInline):
+class SupportActionInline(TabularInline):
     formset = UniqueRowsFormSet
     model = models.SupportAction
     form = InlineForm
@@ -249,7 +260,7 @@ class SupportActionInline(admin.TabularInline):
     extra = 1
 
 
-class PostInline(admin.TabularInline):
+class PostInline(TabularInline):
     formset = UniqueRowsFormSet
     model = models.Post
     form = InlineForm
@@ -258,11 +269,8 @@ class PostInline(admin.TabularInline):
         "ministry",
         "organization",
         "held_from",
-        "held_from_precision",
         "held_to",
-        "held_to_precision",
         "seen_on",
-        "seen_on_precision",
     )
     autocomplete_fields = ("ministry", "organization")
     extra = 0
