@@ -47,6 +47,7 @@ from .admin_fields import (
     one_field_dates,
     with_partial_dates,
 )
+from .admin_filters import CountrySearchFilter
 from .proposals import DRAFTABLE, CannotDraft, Gazetteer, read_source, start_draft
 from .publishing import dependents, publication_plan
 from .quotes import normalised, sentences
@@ -56,9 +57,9 @@ admin.site.site_title = _("Portal editors")
 admin.site.index_title = _("Records")
 
 PUBLICATION_FIELDS = ("is_published", "published_at")
-# A list's country filter offers only the countries its records are in (a dozen, not
-# the 249 of ISO 3166), the list's search box the rest.
-COUNTRY_FILTER = ("country", admin.RelatedOnlyFieldListFilter)
+# A list's country filter is a search box (a code or a name in either language), not 249
+# links: admin_filters.CountrySearchFilter.
+COUNTRY_FILTER = ("country", CountrySearchFilter)
 SHORT_TEXT = forms.Textarea(attrs={"rows": 2, "cols": 60})
 
 
@@ -1110,6 +1111,9 @@ class RowAdmin(KeepsOwnersWhole, SimpleHistoryAdmin):
     """A table of rows that belong to a record (parties, posts, participants): edited in
     the record's own form, so left off the admin's home page; its pages still work."""
 
+    class Media:
+        css = {"all": ("admin/initiatives/editor.css",)}
+
     def get_model_perms(self, request):
         return {}
 
@@ -1147,7 +1151,7 @@ class PostAdmin(RowAdmin):
 @admin.register(models.AgreementParty)
 class AgreementPartyAdmin(RowAdmin):
     list_display = ("agreement", "ministry", "signatory", "signatory_title")
-    list_filter = ("ministry__country",)
+    list_filter = (("ministry__country", CountrySearchFilter),)
     search_fields = ("agreement__name", "ministry__name", "signatory__name", "signatory_title")
     autocomplete_fields = ("agreement", "ministry", "signatory")
 
