@@ -1103,10 +1103,10 @@ def start_draft(source, proposal: Proposal):
             citation.full_clean()
             citation.save()
         if proposal.kind == AGREEMENT:
-            for order, party in enumerate(p for p in proposal.parties if isinstance(p, Known)):
-                models.AgreementParty.objects.create(
-                    agreement=record, ministry_id=party.pk, order=order + 1
-                )
+            # A ministry named twice (by its name and its acronym) is one party.
+            ministries = dict.fromkeys(p.pk for p in proposal.parties if isinstance(p, Known))
+            for order, pk in enumerate(ministries, start=1):
+                models.AgreementParty.objects.create(agreement=record, ministry_id=pk, order=order)
     return record
 
 

@@ -225,6 +225,25 @@ def test_one_click_on_a_proposed_agreement_makes_a_draft_with_a_verified_citatio
     assert [p.ministry.name for p in agreement.parties.all()] == ["Ministry of SMEs and Startups"]
 
 
+def test_a_ministry_named_by_its_name_and_its_acronym_is_one_party_of_the_draft(
+    editor_client,
+):
+    mss = f.MinistryFactory(name="Ministry of SMEs and Startups", acronym="MSS")
+    text = (
+        "The Ministry of SMEs and Startups (MSS) and Poland's Ministry of Development and "
+        "Technology signed a Memorandum of Understanding on SME cooperation on 12 March 2026."
+    )
+    source = f.SourceFactory(text=text)
+    (mou,) = proposals(text, kind="agreement")
+    assert [p.pk for p in mou.parties if hasattr(p, "pk")] == [mss.pk, mss.pk]
+
+    response = start(editor_client, source, mou)
+
+    assert response.status_code == 302
+    agreement = models.Agreement.objects.get(name=mou.name)
+    assert [(p.ministry, p.order) for p in agreement.parties.all()] == [(mss, 1)]
+
+
 def test_one_click_on_a_new_person_and_a_figure_makes_cited_drafts(editor_client):
     poland = f.CountryFactory(code="pl", name="Poland")
     source = f.SourceFactory(text="Poland reported that 40 companies took part.")
