@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
 from .dates import MAX_YEAR, MIN_YEAR, PartialDate, Precision
@@ -81,6 +82,11 @@ class Proposal:
     @property
     def is_new(self) -> bool:
         return self.known is None
+
+    @property
+    def precision_label(self) -> str:
+        """The date's precision in the interface's language ("month", "월")."""
+        return Precision(self.date.precision).label if self.date is not None else ""
 
     @property
     def date_text(self) -> str:
@@ -205,7 +211,7 @@ def reference_date(text: str, published: PartialDate | None) -> Reference | None
     """The source's own date, else a full date standing on its own line near the top
     of the text (a press release's date line)."""
     if published is not None and published.precision == Precision.DAY:
-        return Reference(published.value, Precision.DAY, f"the source's date ({published.iso})")
+        return Reference(published.value, Precision.DAY, sources_date(published))
     head = plain(text)[:400]
     for line in head.splitlines():
         line = line.strip()
@@ -215,13 +221,17 @@ def reference_date(text: str, published: PartialDate | None) -> Reference | None
                 date = make_date(int(found["year"]), month_number(found), int(found["day"]))
                 if date and len(line) - found.end() < 20:
                     return Reference(
-                        date.value, Precision.DAY, f"the text's date line ({date.iso})"
+                        date.value,
+                        Precision.DAY,
+                        _("the text's date line (%(date)s)") % {"date": date.iso},
                     )
     if published is not None:
-        return Reference(
-            published.value, published.precision, f"the source's date ({published.iso})"
-        )  # noqa: E501
+        return Reference(published.value, published.precision, sources_date(published))
     return None
+
+
+def sources_date(published: PartialDate) -> str:
+    return _("the source's date (%(date)s)") % {"date": published.iso}
 
 
 def find_dates(text: str, reference: Reference | None) -> list[tuple[int, int, Proposal]]:
@@ -263,7 +273,10 @@ def find_dates(text: str, reference: Reference | None) -> list[tuple[int, int, P
         proposal = Proposal(DATE, "", "", start=match.start())
         if reference is not None and reference.precision == Precision.DAY:
             proposal.date = PartialDate(reference.date, Precision.DAY, True)
-            proposal.inferred_reason = f"“{match[0]}” read as {reference.why}"
+            proposal.inferred_reason = _("“%(words)s” read as %(reference)s") % {
+                "words": match[0],
+                "reference": reference.why,
+            }
             proposal.name = proposal.date.iso
         else:
             proposal.name = match[0]
@@ -272,21 +285,25 @@ def find_dates(text: str, reference: Reference | None) -> list[tuple[int, int, P
 
 
 def infer_year(proposal: Proposal, reference: Reference | None, month: int, day: int | None) -> str:
-    label = f"{MONTH_NAMES[month - 1]} {day}" if day else MONTH_NAMES[month - 1]
+    label = (
+        _("%(month)s %(day)s") % {"month": MONTHS[month], "day": day} if day else str(MONTHS[month])
+    )
     if reference is None:
-        return f"{label} (year not stated)"
+        return _("%(date)s (year not stated)") % {"date": label}
     # The document's own year: what a press release most often speaks of.
     year = reference.date.year
     date = make_date(year, month, day)
     if date is None:
         return label
     proposal.date = PartialDate(date.value, date.precision, True)
-    proposal.inferred_reason = f"year not stated; taken as {year}, the year of {reference.why}"
+    proposal.inferred_reason = _(
+        "year not stated; taken as %(year)s, the year of %(reference)s"
+    ) % {"year": year, "reference": reference.why}
     return date.iso
 
 
 def infer_month(proposal: Proposal, reference: Reference | None, day: int) -> str:
-    label = f"the {day}th of a month not stated"
+    label = _("day %(day)s of a month not stated") % {"day": day}
     if reference is None or reference.precision == Precision.YEAR:
         return label
     ref = reference.date
@@ -297,9 +314,9 @@ def infer_month(proposal: Proposal, reference: Reference | None, day: int) -> st
     if date is None:
         return label
     proposal.date = PartialDate(date.value, Precision.DAY, True)
-    proposal.inferred_reason = (
-        f"only the day ({day}) is stated; month and year taken from {reference.why}"
-    )
+    proposal.inferred_reason = _(
+        "only the day (%(day)s) is stated; month and year taken from %(reference)s"
+    ) % {"day": day, "reference": reference.why}
     return date.iso
 
 
@@ -1080,7 +1097,8 @@ def set_date(record, field: str, proposal: Proposal) -> None:
     setattr(record, f"{field}_precision", proposal.date.precision)
     setattr(record, f"{field}_inferred", proposal.date.inferred)
     if proposal.date.inferred and proposal.inferred_reason:
-        record.note = f"{record.note}\nDate inferred: {proposal.inferred_reason}".strip()
+        line = _("Date inferred: %(reason)s") % {"reason": proposal.inferred_reason}
+        record.note = f"{record.note}\n{line}".strip()
 
 
 def start_draft(source, proposal: Proposal):
@@ -1123,7 +1141,7 @@ def build_record(proposal: Proposal, models):
             name=name, kind=kind, status=proposal.status or "held", city=proposal.city[:100]
         )
         if not proposal.subtype:
-            record.note = "Kind not stated in the text: check it."
+            record.note = str(_("Kind not stated in the text: check it."))
         set_date(record, "held_on", proposal)
         return record
     if proposal.kind == PERSON:
@@ -1159,6 +1177,9 @@ def build_record(proposal: Proposal, models):
                 },
             )
         setattr(record, f"{subject.kind}_id", subject.pk)
-        record.note = f"Describes {subject.name}, named in the same sentence: check it.\n{record.note}".strip()  # noqa: E501
+        line = _("Describes %(name)s, named in the same sentence: check it.") % {
+            "name": subject.name
+        }
+        record.note = f"{line}\n{record.note}".strip()
         return record
     raise CannotDraft(_("Nothing to start from this proposal."), {})

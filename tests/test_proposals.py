@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from django.utils import translation
 
 from initiatives import models
 from initiatives.dates import PartialDate, Precision
@@ -76,6 +77,53 @@ def test_in_may_is_a_month_and_the_20th_a_day_of_a_month_not_stated():
     assert day[0].undated == (None, 20) and day[0].date is None
     dated = proposals("On the 20th, the ministry held a meeting.", published=published, kind="date")
     assert dated[0].date == PartialDate(datetime.date(2025, 11, 20), Precision.DAY, True)
+
+
+def test_inferred_date_reasons_and_labels_are_given_in_the_editors_language():
+    published = PartialDate(datetime.date(2026, 1, 8))
+    with translation.override("ko"):
+        (year,) = proposals("The MOU was signed on January 5.", published=published, kind="date")
+        (no_year,) = proposals("The MOU was signed on January 5.", kind="date")
+        (day,) = proposals("On the 20th, the ministry met.", published=published, kind="date")
+        (no_month,) = proposals("On the 20th, the ministry met.", kind="date")
+
+    assert year.inferred_reason == "연도 명시 없음: 출처의 날짜(2026-01-08)의 연도인 2026년으로 봄"
+    assert no_year.name == "1월 5일(연도 명시 없음)"
+    assert day.inferred_reason == "일(20)만 명시됨: 월과 연도는 출처의 날짜(2026-01-08)에서 가져옴"
+    assert no_month.name == "명시되지 않은 달의 20일"
+    with translation.override("en"):
+        (day,) = proposals("On the 20th, the ministry met.", kind="date")
+    assert day.name == "day 20 of a month not stated"
+
+
+def test_the_source_page_gives_proposals_precision_and_reasons_in_korean(editor_client):
+    source = f.SourceFactory(
+        text="Both ministers signed the MOU on January 5.", published="2026-01-08"
+    )
+
+    html = editor_client.get(
+        admin_url(source, "change"), HTTP_ACCEPT_LANGUAGE="ko"
+    ).content.decode()
+
+    assert "2026-01-05 (일)" in html
+    assert "연도 명시 없음: 출처의 날짜(2026-01-08)의 연도인 2026년으로 봄" in html
+
+
+def test_a_draft_started_from_an_inferred_date_notes_why_in_the_editors_language(editor_client):
+    source = f.SourceFactory(
+        text="Korea and Poland signed a Memorandum of Understanding on SME cooperation on "
+        "January 5.",
+        published="2026-01-08",
+    )
+    (mou,) = proposals(
+        source.text, published=PartialDate(datetime.date(2026, 1, 8)), kind="agreement"
+    )
+
+    start(editor_client, source, mou)
+
+    agreement = models.Agreement.objects.get()
+    assert (agreement.signed_on, agreement.signed_on_inferred) == (datetime.date(2026, 1, 5), True)
+    assert agreement.note.startswith("Date inferred: year not stated; taken as 2026")
 
 
 def test_korean_dates_are_read_at_their_precision():
