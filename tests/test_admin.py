@@ -647,6 +647,8 @@ def test_the_country_filter_is_a_search_box_not_a_link_per_country(
         ("조지", {"MOU with Georgia"}),
         ("korea", {"MOU with Korea, Republic of", f"MOU with {NORTH_KOREA}"}),
         ("atlantis", set()),
+        ("k\x00r", set()),  # refused, never sent to the database
+        ("x" * 5000, set()),
     ],
 )
 def test_the_country_filter_takes_a_code_or_a_name_in_either_language(
@@ -743,3 +745,12 @@ def test_the_country_box_speaks_korean_to_a_korean_editor(editor_client, countri
     assert "국가 이름 또는 코드" in page
     assert "2개 국가가 맞습니다. 하나를 골라 목록을 좁히세요." in page
     assert "대한민국 (kr)" in page
+
+
+def test_the_country_box_works_with_the_lists_counts_shown(
+    editor_client, countries_with_agreements
+):
+    response = editor_client.get(admin_url(models.Agreement), {"_facets": "True", "country": "pl"})
+
+    assert _listed(response) == {"MOU with Poland"}
+    assert '<input type="hidden" name="_facets" value="True">' in response.content.decode()
