@@ -23,16 +23,17 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import NestedObjects
 from django.contrib.auth import get_permission_codename
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import IntegrityError, router, transaction
 from django.db.models import CASCADE, CheckConstraint, Count, Q, TextField, UniqueConstraint
 from django.forms.models import BaseInlineFormSet, InlineForeignKeyField
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.formats import localize
 from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -46,6 +47,8 @@ from .admin_fields import (
     one_field_dates,
     with_partial_dates,
 )
+from .admin_filters import CountrySearchFilter
+from .proposals import DRAFTABLE, CannotDraft, Gazetteer, read_source, start_draft
 from .publishing import DEPENDENTS_NAMED, dependents, publication_plan
 from .quotes import normalised, sentences
 
@@ -54,9 +57,9 @@ admin.site.site_title = _("Portal editors")
 admin.site.index_title = _("Records")
 
 PUBLICATION_FIELDS = ("is_published", "published_at")
-# A list's country filter offers only the countries its records are in (a dozen, not
-# the 249 of ISO 3166), the list's search box the rest.
-COUNTRY_FILTER = ("country", admin.RelatedOnlyFieldListFilter)
+# A list's country filter is a search box (a code or a name in either language), not 249
+# links: admin_filters.CountrySearchFilter.
+COUNTRY_FILTER = ("country", CountrySearchFilter)
 SHORT_TEXT = forms.Textarea(attrs={"rows": 2, "cols": 60})
 
 
@@ -143,6 +146,19 @@ class UniqueRowsFormSet(BaseInlineFormSet):
                 seen.add(key)
 
 
+class TabularInline(admin.TabularInline):
+    """An inline whose rows type each partial date in one field, as the main forms do
+    (``2026년 3월`` is March 2026 at month precision), never as value and precision."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        kwargs.setdefault("form", with_partial_dates(self.form, self.model))
+        return super().get_formset(request, obj, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        names = getattr(self.model, "partial_date_field_names", list)()
+        return one_field_dates(super().get_fieldsets(request, obj), names)
+
+
 class CitationForm(InlineForm):
     class Meta:
         model = models.Citation
@@ -155,7 +171,7 @@ class CitationForm(InlineForm):
         }
 
 
-class CitationInline(admin.TabularInline):
+class CitationInline(TabularInline):
     formset = UniqueRowsFormSet
     model = models.Citation
     form = CitationForm
@@ -166,7 +182,7 @@ class CitationInline(admin.TabularInline):
     verbose_name_plural = _("source citations (a word-for-word quote for each fact)")
 
 
-class AliasInline(admin.TabularInline):
+class AliasInline(TabularInline):
     formset = UniqueRowsFormSet
     model = models.Alias
     form = InlineForm
@@ -175,9 +191,7 @@ class AliasInline(admin.TabularInline):
         "language",
         "kind",
         "used_from",
-        "used_from_precision",
         "used_to",
-        "used_to_precision",
     )
     extra = 0
     verbose_name_plural = _("other names (aliases)")
@@ -197,7 +211,7 @@ def attached_inlines(fk_name: str) -> list[type]:
     return inlines
 
 
-class AgreementPartyInline(admin.TabularInline):
+class AgreementPartyInline(TabularInline):
     formset = UniqueRowsFormSet
     model = models.AgreementParty
     form = InlineForm
@@ -207,7 +221,7 @@ class AgreementPartyInline(admin.TabularInline):
     verbose_name_plural = _("parties (who signed, and their title at the time)")
 
 
-class AgreementRelationInline(admin.TabularInline):
+class AgreementRelationInline(TabularInline):
     formset = UniqueRowsFormSet
     model = models.AgreementRelation
     form = InlineForm
@@ -219,7 +233,7 @@ class AgreementRelationInline(admin.TabularInline):
     verbose_name_plural = _("relations to other agreements (this agreement … that one)")
 
 
-class CouncilMemberInline(admin.TabularInline):
+class CouncilMemberInline(TabularInline):
     formset = UniqueRowsFormSet
     model = models.Council.members.through
     autocomplete_fields = ("organization",)
@@ -228,7 +242,7 @@ class CouncilMemberInline(admin.TabularInline):
     verbose_name_plural = _("member organizations")
 
 
-class MeetingParticipantInline(admin.TabularInline):
+class MeetingParticipantInline(TabularInline):
     formset = UniqueRowsFormSet
     model = models.MeetingParticipant
     form = InlineForm
@@ -237,7 +251,7 @@ class MeetingParticipantInline(admin.TabularInline):
     extra = 0
 
 
-class SupportActionInline(admin.TabularInline):
+class SupportActionInline(TabularInline):
     formset = UniqueRowsFormSet
     model = models.SupportAction
     form = InlineForm
@@ -247,7 +261,7 @@ class SupportActionInline(admin.TabularInline):
     extra = 1
 
 
-class PostInline(admin.TabularInline):
+class PostInline(TabularInline):
     formset = UniqueRowsFormSet
     model = models.Post
     form = InlineForm
@@ -256,11 +270,8 @@ class PostInline(admin.TabularInline):
         "ministry",
         "organization",
         "held_from",
-        "held_from_precision",
         "held_to",
-        "held_to_precision",
         "seen_on",
-        "seen_on_precision",
     )
     autocomplete_fields = ("ministry", "organization")
     extra = 0
@@ -935,9 +946,54 @@ class SourceAdmin(RecordAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(citation_count=Count("citations"))
 
+    change_form_template = "admin/initiatives/source_change_form.html"
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        source = self.get_object_for_banner(object_id)
+        if source is not None and source.text and request.method == "GET":
+            extra_context = {**(extra_context or {}), **self.proposals_context(source)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def proposals_context(self, source) -> dict:
+        """The section "What the text appears to state" (initiatives/proposals.py)."""
+        reading = read_source(source, gazetteer=Gazetteer.from_portal())
+        kinds = {
+            "agreement": _("Agreements"),
+            "meeting": _("Meetings"),
+            "ministry": _("Ministries"),
+            "organization": _("Organizations"),
+            "person": _("People"),
+            "country": _("Countries"),
+            "figure": _("Figures"),
+            "date": _("Dates"),
+        }
+        groups = []
+        for kind, found in reading.grouped():
+            rows = []
+            for proposal in found:
+                draftable = kind in DRAFTABLE and (
+                    kind in ("agreement", "meeting", "figure") or proposal.is_new
+                )
+                rows.append({"proposal": proposal, "draftable": draftable,
+                             "known_url": self.known_url(proposal)})  # fmt: skip
+            groups.append((kinds[kind], kind, rows))
+        return {"proposal_groups": groups, "proposal_reference": reading.reference}
+
+    def known_url(self, proposal) -> str:
+        known = proposal.known
+        if known is None or known.kind == "country":
+            return ""
+        return reverse(f"admin:initiatives_{known.kind}_change", args=[known.pk])
+
     def get_urls(self):
         sentences_view = self.admin_site.admin_view(self.sentences_view)
+        draft_view = self.admin_site.admin_view(self.start_draft_view)
         return [
+            path(
+                "<path:object_id>/start-draft/",
+                draft_view,
+                name="initiatives_source_start_draft",
+            ),
             path(
                 "<path:object_id>/sentences/",
                 sentences_view,
@@ -945,6 +1001,57 @@ class SourceAdmin(RecordAdmin):
             ),
             *super().get_urls(),
         ]
+
+    def start_draft_view(self, request, object_id):
+        """One click on a proposal: a draft record with the proposal's values, citing its
+        sentence from this source; then its change page. Proposals are read again from
+        the text held, so only what the text gives is written."""
+        source = self.get_object_for_banner(object_id)
+        if source is None:
+            raise Http404
+        change_url = reverse("admin:initiatives_source_change", args=[source.pk])
+        if request.method != "POST":
+            return HttpResponseRedirect(change_url)
+        proposal = read_source(source).by_key(request.POST.get("proposal", ""))
+        if proposal is None or proposal.kind not in DRAFTABLE:
+            self.message_user(
+                request,
+                _(
+                    "That proposal is no longer in the text's proposals: the text or the "
+                    "portal's names have changed."
+                ),
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(change_url)
+        model = (
+            models.Metric if proposal.kind == "figure" else getattr(models, proposal.kind.title())
+        )
+        opts = model._meta
+        if not request.user.has_perm(f"{opts.app_label}.add_{opts.model_name}"):
+            raise PermissionDenied
+        try:
+            record = start_draft(source, proposal)
+        except CannotDraft as missing:
+            self.message_user(
+                request,
+                _("%(problem)s Quote to cite from “%(source)s”: “%(quote)s”")
+                % {"problem": missing.message, "source": source, "quote": proposal.quote},
+                messages.WARNING,
+            )
+            add_url = reverse(f"admin:{opts.app_label}_{opts.model_name}_add")
+            return HttpResponseRedirect(f"{add_url}?{urlencode(missing.initial)}")
+        except ValidationError as invalid:
+            self.message_user(request, "; ".join(invalid.messages), messages.ERROR)
+            return HttpResponseRedirect(change_url)
+        self.message_user(
+            request,
+            _("Draft %(kind)s “%(name)s” started from the text, citing this source.")
+            % {"kind": opts.verbose_name, "name": record},
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(
+            reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[record.pk])
+        )
 
     def sentences_view(self, request, object_id):
         """The source's sentences that contain ``q`` (all of them without it), as JSON:
@@ -1009,6 +1116,9 @@ class RowAdmin(KeepsOwnersWhole, SimpleHistoryAdmin):
     """A table of rows that belong to a record (parties, posts, participants): edited in
     the record's own form, so left off the admin's home page; its pages still work."""
 
+    class Media:
+        css = {"all": ("admin/initiatives/editor.css",)}
+
     def get_model_perms(self, request):
         return {}
 
@@ -1046,7 +1156,7 @@ class PostAdmin(RowAdmin):
 @admin.register(models.AgreementParty)
 class AgreementPartyAdmin(RowAdmin):
     list_display = ("agreement", "ministry", "signatory", "signatory_title")
-    list_filter = ("ministry__country",)
+    list_filter = (("ministry__country", CountrySearchFilter),)
     search_fields = ("agreement__name", "ministry__name", "signatory__name", "signatory_title")
     autocomplete_fields = ("agreement", "ministry", "signatory")
 

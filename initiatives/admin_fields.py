@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from .dates import parse_partial_date, stored_partial_date
+from .dates import PartialDate, parse_partial_date, stored_partial_date
 from .source_text import ACCEPTED, extract_text
 
 
@@ -36,6 +36,24 @@ class PartialDateField(forms.Field):
         text = str(value or "").strip()
         return parse_partial_date(text) if text else None
 
+    def has_changed(self, initial, data):
+        # The same date at the same precision is no change, inferred or not (the box is
+        # a field of its own): an inline row with an inferred date is not saved again.
+        try:
+            typed = self.to_python(data)
+        except forms.ValidationError:
+            return True
+        if not isinstance(initial, PartialDate):
+            try:
+                initial = self.to_python(self.prepare_value(initial))
+            except forms.ValidationError:
+                return True
+
+        def key(date):
+            return (date.value, date.precision) if date else None
+
+        return key(initial) != key(typed)
+
 
 def reason_name(field: str) -> str:
     return f"{field}_inferred_reason"
@@ -50,10 +68,12 @@ class PartialDatesForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            for name in self.partial_dates:
-                if name in self.fields:
-                    self.initial[name] = stored_partial_date(self.instance, name)
+        # Bound or not, so that has_changed compares the date with its precision; a
+        # value given in the address (a draft started from a proposal) is kept.
+        for name in self.partial_dates:
+            stored = stored_partial_date(self.instance, name)
+            if name in self.fields and (stored is not None or name not in self.initial):
+                self.initial[name] = stored
 
     def clean(self):
         # Dates first, so that the other checks (a version saved meanwhile) compare dates.

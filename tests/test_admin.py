@@ -593,3 +593,164 @@ def test_deleting_a_country_would_not_take_its_reported_figures_with_it(editor_c
     assert response.status_code == 200
     assert "cannot be deleted" in response.content.decode()
     assert models.Metric.objects.filter(pk=figure.pk).exists()
+
+
+# The country filter is a search box ----------------------------------------------------
+
+
+NORTH_KOREA = "Korea, Democratic People's Republic of"
+
+
+def _agreements_in(*codes_and_names):
+    agreements = {}
+    for code, name, name_ko in codes_and_names:
+        country = f.CountryFactory(code=code, name=name, name_ko=name_ko)
+        agreements[code] = f.AgreementFactory(draft=True, name=f"MOU with {name}", country=country)
+    return agreements
+
+
+def _listed(response) -> set[str]:
+    assert response.status_code == 200, response.status_code
+    return {record.name for record in response.context["cl"].result_list}
+
+
+@pytest.fixture
+def countries_with_agreements():
+    return _agreements_in(
+        ("kr", "Korea, Republic of", "대한민국"),
+        ("kp", NORTH_KOREA, "조선민주주의인민공화국"),
+        ("pl", "Poland", "폴란드"),
+        ("ge", "Georgia", "조지아"),
+        ("de", "Germany", "독일"),
+    )
+
+
+def test_the_country_filter_is_a_search_box_not_a_link_per_country(
+    editor_client, countries_with_agreements
+):
+    page = editor_client.get(admin_url(models.Agreement)).content.decode()
+
+    assert '<form method="get" class="country-filter" role="search">' in page
+    assert 'type="search" id="filter-country" name="country"' in page
+    assert "?country=" not in page and "country__code__exact" not in page
+    assert "Georgia" not in page.split('class="country-filter"')[1].split("</details>")[0]
+
+
+@pytest.mark.parametrize(
+    "typed, listed",
+    [
+        ("pl", {"MOU with Poland"}),
+        ("PL", {"MOU with Poland"}),
+        ("poland", {"MOU with Poland"}),
+        ("폴란드", {"MOU with Poland"}),
+        ("ge", {"MOU with Georgia"}),  # a code, not the start of "Germany"
+        ("조지", {"MOU with Georgia"}),
+        ("korea", {"MOU with Korea, Republic of", f"MOU with {NORTH_KOREA}"}),
+        ("atlantis", set()),
+        ("k\x00r", set()),  # refused, never sent to the database
+        ("x" * 5000, set()),
+    ],
+)
+def test_the_country_filter_takes_a_code_or_a_name_in_either_language(
+    editor_client, countries_with_agreements, typed, listed
+):
+    response = editor_client.get(admin_url(models.Agreement), {"country": typed})
+
+    assert _listed(response) == listed
+
+
+def test_several_matching_countries_are_offered_as_links_that_filter_by_code(
+    editor_client, countries_with_agreements
+):
+    response = editor_client.get(admin_url(models.Agreement), {"country": "korea"})
+    page = response.content.decode()
+
+    assert "2 countries match; pick one to narrow the list." in page
+    assert 'href="?country=kp"' in page and 'href="?country=kr"' in page
+    narrowed = editor_client.get(admin_url(models.Agreement) + "?country=kr")
+    assert _listed(narrowed) == {"MOU with Korea, Republic of"}
+    assert 'value="kr"' in narrowed.content.decode()
+
+
+def test_a_country_that_matches_nothing_says_so_and_lists_nothing(
+    editor_client, countries_with_agreements
+):
+    response = editor_client.get(admin_url(models.Agreement), {"country": "atlantis"})
+
+    assert _listed(response) == set()
+    assert "No country matches “atlantis”." in response.content.decode()
+
+
+def test_the_country_box_keeps_the_lists_other_filters_search_and_order(
+    editor_client, countries_with_agreements
+):
+    countries_with_agreements["pl"].status = models.Agreement.Status.EXPIRED
+    countries_with_agreements["pl"].save()
+    params = {"status__exact": "signed", "q": "MOU", "o": "1", "country": "de"}
+    response = editor_client.get(admin_url(models.Agreement), params)
+    box = response.content.decode().split('class="country-filter"')[1].split("</form>")[0]
+
+    for name, value in (("status__exact", "signed"), ("q", "MOU"), ("o", "1")):
+        assert f'<input type="hidden" name="{name}" value="{value}">' in box
+    assert 'name="country" value="de"' in box
+    assert '<input type="hidden" name="country"' not in box
+    # Submitting the box as a browser would (the other filters kept) filters by both.
+    submitted = {**params, "country": "poland"}
+    assert _listed(editor_client.get(admin_url(models.Agreement), submitted)) == set()
+    submitted["status__exact"] = "expired"
+    assert _listed(editor_client.get(admin_url(models.Agreement), submitted)) == {"MOU with Poland"}
+
+
+def test_every_admin_list_with_a_country_filter_uses_the_search_box(editor_client):
+    from initiatives.admin_filters import CountrySearchFilter
+
+    rows = f.one_of_everything()
+    with_country = []
+    for model in PORTAL_MODELS:
+        model_admin = admin.site._registry[model]
+        for item in model_admin.list_filter:
+            path = item[0] if isinstance(item, tuple) else item
+            if isinstance(path, str) and path.split("__")[-1] == "country":
+                assert isinstance(item, tuple) and item[1] is CountrySearchFilter, model
+                with_country.append(model)
+                code = rows["country"].code
+                response = editor_client.get(admin_url(model), {path: code})
+                assert response.status_code == 200, model
+                assert response.context["cl"].result_count >= 0
+                assert f'id="filter-{path}"' in response.content.decode()
+    assert models.Agreement in with_country and models.AgreementParty in with_country
+
+
+def test_the_party_list_filters_by_the_ministrys_country(editor_client):
+    poland = f.CountryFactory(code="pl", name="Poland", name_ko="폴란드")
+    polish = f.MinistryFactory(draft=True, name="Ministry of Development", country=poland)
+    korean = f.MinistryFactory(draft=True, name="Ministry of SMEs and Startups")
+    mou = f.AgreementFactory(draft=True)
+    f.AgreementPartyFactory(agreement=mou, ministry=korean)
+    f.AgreementPartyFactory(agreement=mou, ministry=polish)
+
+    response = editor_client.get(admin_url(models.AgreementParty), {"ministry__country": "폴란드"})
+
+    assert [p.ministry.name for p in response.context["cl"].result_list] == [
+        "Ministry of Development"
+    ]
+
+
+def test_the_country_box_speaks_korean_to_a_korean_editor(editor_client, countries_with_agreements):
+    response = editor_client.get(
+        admin_url(models.Agreement), {"country": "korea"}, HTTP_ACCEPT_LANGUAGE="ko"
+    )
+    page = response.content.decode()
+
+    assert "국가 이름 또는 코드" in page
+    assert "2개 국가가 맞습니다. 하나를 골라 목록을 좁히세요." in page
+    assert "대한민국 (kr)" in page
+
+
+def test_the_country_box_works_with_the_lists_counts_shown(
+    editor_client, countries_with_agreements
+):
+    response = editor_client.get(admin_url(models.Agreement), {"_facets": "True", "country": "pl"})
+
+    assert _listed(response) == {"MOU with Poland"}
+    assert '<input type="hidden" name="_facets" value="True">' in response.content.decode()

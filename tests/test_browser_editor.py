@@ -1,4 +1,6 @@
 """An editor adds an MOU in a real browser; the public sees it only after a reviewer publishes.
+One test starts from a pasted press release: the MOU, its new ministry and its new
+signatory are started from the source's proposals, and go public together.
 
 Drives Debian's Chromium (/usr/bin/chromium) with Playwright against pytest-django's
 live_server. Never run `playwright install`: install Chromium with
@@ -256,3 +258,132 @@ def test_a_half_record_cannot_go_public(browser, live_server):
     mou.refresh_from_db()
     assert mou.is_published is False
     assert visitor(browser, live_server.url).goto(mou.get_absolute_url()).status == 404
+
+
+NEW_RELEASE = (
+    "Korea and Poland Sign SME Cooperation MOU\n\n"
+    "Seoul, 12 March 2026. The Ministry of SMEs and Startups (MSS) and the Ministry of "
+    "Development and Technology of Poland signed a Memorandum of Understanding on SME "
+    "cooperation in Warsaw on 12 March 2026. "
+    "The MOU was signed by Minister Oh Young-ju and by Minister Krzysztof Paszyk.\n\n"
+    "Both sides agreed to hold a policy dialogue every year.\n"
+)
+SIGNED_BY = "The MOU was signed by Minister Oh Young-ju and by Minister Krzysztof Paszyk."
+DIALOGUE = "Both sides agreed to hold a policy dialogue every year."
+
+
+def start_draft_from(page, source, proposed: str, button: str):
+    """On the source's page, click a proposal's "Start a draft …" button."""
+    page.goto(f"/admin/initiatives/source/{source.pk}/change/")
+    section = page.locator("section.text-proposals")
+    row = section.locator("tr", has=page.locator("th", has_text=proposed))
+    row.get_by_role("button", name=button).click()
+    page.wait_for_url("**/change/")
+    assert "started from the text, citing this source" in page.content()
+
+
+def test_an_editor_turns_a_proposal_from_a_pasted_release_into_a_published_cited_mou(
+    browser, live_server
+):
+    korea = f.CountryFactory(code="kr", name="Korea, Republic of")
+    f.CountryFactory(code="pl", name="Poland")
+    f.MinistryFactory(
+        name="Ministry of SMEs and Startups", acronym="MSS", name_ko="중소벤처기업부", country=korea
+    )
+    f.PersonFactory(name="Oh Young-ju")
+    editor = f.AccountFactory(role="editor", username="eun-editor")
+    reviewer = f.AccountFactory(role="reviewer", username="ryu-reviewer")
+    page = log_in(browser, live_server.url, editor)
+
+    # The editor pastes the press release and saves the source.
+    page.goto("/admin/initiatives/source/add/")
+    page.fill("#id_name", "MSS press release on Poland, 12 March 2026")
+    page.fill("#id_published_on", "12 March 2026")
+    page.fill("#id_text", NEW_RELEASE)
+    page.click("input[name=_save]")
+    page.wait_for_url("**/admin/initiatives/source/")
+    source = models.Source.objects.get(name="MSS press release on Poland, 12 March 2026")
+
+    # Its page proposes what the text states; the new ministry and signatory are started
+    # from their proposals, the MOU from the proposed agreement.
+    page.goto(f"/admin/initiatives/source/{source.pk}/change/")
+    assert "What the text appears to state" in page.content()
+    start_draft_from(page, source, POLISH_MINISTRY, "Start a draft ministry")
+    start_draft_from(page, source, "Krzysztof Paszyk", "Start a draft person")
+    start_draft_from(page, source, "Memorandum of Understanding", "Start a draft agreement")
+    mou = models.Agreement.objects.get()
+    assert page.url.endswith(f"/admin/initiatives/agreement/{mou.pk}/change/")
+    assert page.input_value("#id_signed_on") == "2026-03-12"
+    assert "Draft, not public" in page.content()
+
+    # The editor names it, adds the signatories and the Polish party, and cites the
+    # signatories' sentence picked from the text.
+    page.fill("#id_name", "Korea–Poland MOU on SME cooperation")
+    assert page.input_value("#id_parties-0-ministry") == str(
+        models.Ministry.objects.get(name="Ministry of SMEs and Startups").pk
+    )
+    choose(page, "id_parties-0-signatory", "Oh Young-ju")
+    page.fill("#id_parties-0-signatory_title", "Minister of SMEs and Startups")
+    choose(page, "id_parties-1-ministry", POLISH_MINISTRY)
+    choose(page, "id_parties-1-signatory", "Krzysztof Paszyk")
+    page.fill("#id_parties-1-signatory_title", "Minister of Development and Technology")
+    # The draft cites the sentences its values came from; the editor picks one more
+    # from the text, for what the parties agreed.
+    cited = {c.quote for c in mou.citations.all()}
+    assert SIGNED_BY in cited and any(q.startswith("The Ministry of SMEs") for q in cited)
+    row = f"citations-{len(cited)}"
+    choose(page, f"id_{row}-source", "MSS press release on Poland")
+    cite_from_text(page, row, "policy dialogue")
+    page.fill(f"#id_{row}-supports", "commitments")
+    page.click("input[name=_save]")
+    page.wait_for_load_state()
+    errors = page.locator(".errornote, .errorlist").all_inner_texts()
+    assert not errors, errors
+    page.wait_for_url("**/admin/initiatives/agreement/")
+    mou.refresh_from_db()
+    assert mou.is_published is False
+    assert [(p.ministry.name, p.signatory.name) for p in mou.parties.all()] == [
+        ("Ministry of SMEs and Startups", "Oh Young-ju"),
+        (POLISH_MINISTRY, "Krzysztof Paszyk"),
+    ]
+    quotes = {c.quote: c.supports for c in mou.citations.all()}
+    assert quotes[DIALOGUE] == "commitments"
+    assert len(quotes) == len(cited) + 1
+    assert all(c.is_verified for c in mou.citations.all())
+
+    # Sent for review: the reviewer finds the new draft in the review queue, and
+    # publishes it with its linked drafts (the ministry, the signatory, the source).
+    page = log_in(browser, live_server.url, reviewer)
+    page.goto("/admin/review/")
+    queued = page.locator("li.item", has_text="Korea–Poland MOU on SME cooperation")
+    assert "New draft" in queued.inner_text()
+    queued.get_by_role("link", name="open").click()
+    page.wait_for_url(f"**/admin/initiatives/agreement/{mou.pk}/change/")
+    banner = page.locator(".publication-banner").inner_text()
+    assert POLISH_MINISTRY in banner and "Krzysztof Paszyk" in banner
+    page.goto("/admin/initiatives/agreement/")
+    page.locator(f"input[name=_selected_action][value='{mou.pk}']").check()
+    page.select_option("select[name=action]", "publish")
+    page.click("button[name=index]")
+    page.get_by_role("button", name="Publish with 3 linked drafts").click()
+    page.wait_for_url("**/admin/initiatives/agreement/")
+    assert "4 records published." in page.content()
+
+    # An anonymous visitor sees the whole MOU, each fact cited from the release.
+    anonymous = visitor(browser, live_server.url)
+    assert anonymous.goto(mou.get_absolute_url()).status == 200
+    content = anonymous.content()
+    for shown in (
+        "Korea–Poland MOU on SME cooperation",
+        "Ministry of SMEs and Startups",
+        POLISH_MINISTRY,
+        "Oh Young-ju",
+        "Krzysztof Paszyk",
+        SIGNED_BY,
+        DIALOGUE,
+        "MSS press release on Poland, 12 March 2026",
+    ):
+        assert shown in content, shown
+    assert "No published source yet" not in content
+    polish = models.Ministry.objects.get(name=POLISH_MINISTRY)
+    assert anonymous.goto(polish.get_absolute_url()).status == 200

@@ -7,9 +7,11 @@ import io
 import json
 
 import pytest
+from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from initiatives import admin as admin_module
@@ -425,6 +427,103 @@ def test_a_month_date_saves_in_one_pass_and_all_errors_show_at_once(editor_clien
     assert saved.status_code == 302
     mou.refresh_from_db()
     assert (mou.signed_on.isoformat(), mou.signed_on_precision) == ("2026-03-01", "month")
+
+
+def test_an_inline_post_row_takes_a_month_date_in_one_field(editor_client):
+    person = f.PersonFactory(draft=True)
+    ministry = f.MinistryFactory(draft=True)
+    url = admin_url(person, "change")
+    page = editor_client.get(url).content.decode()
+    assert 'name="posts-__prefix__-held_from"' in page
+    assert "held_from_precision" not in page
+
+    data = form_data(
+        editor_client,
+        url,
+        **{
+            "posts-TOTAL_FORMS": "1",
+            "posts-0-title": "Minister of SMEs and Startups",
+            "posts-0-ministry": ministry.pk,
+            "posts-0-held_from": "2026년 3월",
+            "posts-0-seen_on": "15 March 2026",
+        },
+    )
+    response = editor_client.post(url, data)
+
+    assert response.status_code == 302, response.context["errors"]
+    post = person.posts.get()
+    assert (post.held_from.isoformat(), post.held_from_precision) == ("2026-03-01", "month")
+    assert (post.seen_on.isoformat(), post.seen_on_precision) == ("2026-03-15", "day")
+    assert post.held_to is None
+
+
+def test_an_inline_alias_row_shows_its_date_as_written_and_saves_it_again_unchanged(
+    editor_client,
+):
+    ministry = f.MinistryFactory(draft=True)
+    url = admin_url(ministry, "change")
+    data = form_data(
+        editor_client,
+        url,
+        **{
+            "aliases-TOTAL_FORMS": "1",
+            "aliases-0-name": "Small and Medium Business Administration",
+            "aliases-0-language": "en",
+            "aliases-0-kind": "former",
+            "aliases-0-used_from": "1996",
+            "aliases-0-used_to": "2017.07",
+        },
+    )
+    assert editor_client.post(url, data).status_code == 302
+    alias = ministry.aliases.get()
+    assert (alias.used_from_precision, alias.used_to_precision) == ("year", "month")
+
+    page = editor_client.get(url).content.decode()
+    assert 'value="1996"' in page and 'value="2017-07"' in page
+    before = alias.history.count()
+    assert editor_client.post(url, form_data(editor_client, url)).status_code == 302
+    assert alias.history.count() == before  # an unchanged row is not written again
+
+
+def test_an_inline_date_that_cannot_be_read_is_refused_on_its_row(editor_client):
+    ministry = f.MinistryFactory(draft=True)
+    url = admin_url(ministry, "change")
+    data = form_data(
+        editor_client,
+        url,
+        **{
+            "aliases-TOTAL_FORMS": "1",
+            "aliases-0-name": "SMBA",
+            "aliases-0-kind": "acronym",
+            "aliases-0-language": "en",
+            "aliases-0-used_from": "sometime",
+        },
+    )
+    response = editor_client.post(url, data)
+
+    assert response.status_code == 200
+    assert response.context["inline_admin_formsets"]
+    errors = [
+        form.errors
+        for formset in response.context["inline_admin_formsets"]
+        for form in formset.formset.forms
+        if form.errors
+    ]
+    assert [list(e) for e in errors] == [["used_from"]], errors
+    assert not ministry.aliases.exists()
+
+
+def test_no_admin_inline_asks_for_a_dates_precision_apart():
+    request = RequestFactory().get("/admin/")
+    request.user = get_user_model().objects.create_superuser("root", "root@example.org")
+    dated = []
+    for model_admin in admin.site._registry.values():
+        for inline in model_admin.get_inline_instances(request):
+            names = getattr(inline.model, "partial_date_field_names", list)()
+            fields = inline.get_formset(request).form.base_fields
+            assert not [name for name in fields if name.endswith("_precision")], inline
+            dated += [(inline.model.__name__, name) for name in names if name in fields]
+    assert {model for model, _name in dated} >= {"Alias", "Post"}
 
 
 def test_an_inferred_date_needs_a_reason_which_the_public_note_keeps(editor_client):
