@@ -10,7 +10,9 @@ from collections import deque
 from collections.abc import Callable
 from urllib.parse import parse_qsl, urlsplit
 
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404
+
+from initiatives.cache import resolve_path
 
 LINK = re.compile(r"""(?:href|src)\s*=\s*["']([^"'#]+)""")
 # Absolute addresses in feeds and API bodies, e.g. http://testserver/agreements/x/.
@@ -19,9 +21,10 @@ NOT_PUBLIC = ("/admin/",)
 
 
 def route_key(url: str) -> tuple:
-    """One address per route and set of parameter names: enough to meet every kind."""
+    """One address per route and set of parameter names: enough to meet every kind (in
+    whichever language the walk meets it first; /en/… and /ko/… share their routes)."""
     parts = urlsplit(url)
-    match = resolve(parts.path)
+    match = resolve_path(parts.path)
     return match.view_name, tuple(sorted({name for name, _ in parse_qsl(parts.query)}))
 
 

@@ -91,7 +91,7 @@ def every_kind_of_page() -> dict[str, str]:
             "search-with-results": reverse("initiatives:search") + "?q=MOU",
             "search-nothing-found": reverse("initiatives:search") + "?q=zzzzqqq",
             "search-empty": reverse("initiatives:search"),
-            "not-found": "/agreements/no-such-agreement/",
+            "not-found": "/en/agreements/no-such-agreement/",
             "api-docs": reverse("api:docs"),
             "admin-login": reverse("admin:login"),
         }

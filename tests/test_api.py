@@ -65,7 +65,7 @@ SAME_QUESTIONS = [
 
 def page_slugs(client, collection, params):
     """The slugs the HTML list shows, over all its pages, in its order."""
-    response = client.get(f"/{collection}/", params)
+    response = client.get(f"/en/{collection}/", params)
     assert response.status_code == 200
     assert not response.context["problems"], response.context["problems"]
     records = response.context["paginator"].object_list

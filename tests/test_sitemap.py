@@ -110,8 +110,8 @@ def test_drafts_stay_out_of_the_sitemap(client, portal_data):
     factories.AgreementFactory(slug="draft-agreement", is_published=False)
     factories.SupportCaseFactory(slug="draft-case", is_published=False, staff_notes="STAFF-NOTE")
     text = " ".join(sitemap_urls(client))
-    assert "/agreements/draft-agreement/" not in text
-    assert "/support-cases/draft-case/" not in text
+    assert "/en/agreements/draft-agreement/" not in text
+    assert "/en/support-cases/draft-case/" not in text
     assert "STAFF" not in text
 
 
