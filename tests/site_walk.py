@@ -15,7 +15,7 @@ from django.urls import Resolver404
 from initiatives.cache import resolve_path
 
 LINK = re.compile(r"""(?:href|src)\s*=\s*["']([^"'#]+)""")
-# Absolute addresses in feeds and API bodies, e.g. http://testserver/agreements/x/.
+# Absolute addresses in feeds and API bodies, e.g. http://testserver/en/agreements/x/.
 ABSOLUTE = re.compile(r"https?://testserver(/[^\s\"'<>]*)")
 NOT_PUBLIC = ("/admin/",)
 

@@ -77,7 +77,7 @@ def test_agreement_feed_is_atom_newest_first(client, portal_data):
     assert dated == sorted(dated, reverse=True)
     for entry in feed.findall(f"{ATOM}entry"):
         assert entry.find(f"{ATOM}id").text
-        assert entry.find(f"{ATOM}link").get("href").startswith("http://testserver/agreements/")
+        assert entry.find(f"{ATOM}link").get("href").startswith("http://testserver/en/agreements/")
 
 
 def test_entry_updated_times_come_from_the_records(client, portal_data):
@@ -191,7 +191,7 @@ def test_feed_summaries_are_html_that_shows_markup_as_text(client, db):
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in summary.text
 
 
-def test_feeds_speak_the_readers_language_and_say_when_a_date_was_inferred(db):
+def test_feeds_speak_their_addresss_language_and_say_when_a_date_was_inferred(db):
     korea = factories.CountryFactory(code="kr")
     korea.name_ko = "대한민국"
     korea.save()
@@ -201,19 +201,20 @@ def test_feeds_speak_the_readers_language_and_say_when_a_date_was_inferred(db):
         slug="inaugural", held="2024-04-17", country_code="kr", city="Seoul"
     )
     Meeting.objects.filter(pk=meeting.pk).update(held_on_inferred=True)
-    korean, english = Client(headers={"accept-language": "ko"}), Client()
+    # Feed readers and calendar apps send no language: the address says it.
+    korean, english = Client(), Client(headers={"accept-language": "ko"})
 
-    feed = atom(korean, "/en/feeds/agreements/")
+    feed = atom(korean, "/ko/feeds/agreements/")
     assert feed.find(f"{ATOM}title").text == "협정 · 중소기업 글로벌화 이니셔티브 포털"
     summary = feed.find(f"{ATOM}entry/{ATOM}summary").text
     assert "(대한민국)" in summary and "2026년 1월 5일 (추정)" in summary
     english_summary = atom(english, "/en/feeds/agreements/").find(f"{ATOM}entry/{ATOM}summary")
     assert "5 January 2026 (inferred)" in english_summary.text
 
-    meetings = atom(korean, "/en/feeds/meetings/").find(f"{ATOM}entry/{ATOM}summary").text
+    meetings = atom(korean, "/ko/feeds/meetings/").find(f"{ATOM}entry/{ATOM}summary").text
     assert "Seoul, 대한민국" in meetings and "2024년 4월 17일 (추정)" in meetings
 
-    calendar = Calendar.from_ical(korean.get("/en/feeds/meetings.ics").content)
+    calendar = Calendar.from_ical(korean.get("/ko/feeds/meetings.ics").content)
     assert str(calendar["X-WR-CALNAME"]) == "회의 · 중소기업 글로벌화 이니셔티브 포털"
     event = calendar.walk("VEVENT")[0]
     assert str(event["LOCATION"]) == "Seoul, 대한민국"
@@ -228,7 +229,42 @@ def test_atom_feeds_name_their_author(client, portal_data, url):
     author = atom(client, url).find(f"{ATOM}author")
     assert author is not None, "RFC 4287 4.1.1: a feed without authored entries has one"
     assert author.find(f"{ATOM}name").text == "SME Globalization Initiatives Portal"
-    assert author.find(f"{ATOM}uri").text == "http://testserver/"
+    assert author.find(f"{ATOM}uri").text == "http://testserver/en/"
+
+
+@pytest.mark.parametrize("name", ["agreements", "meetings"])
+def test_each_language_has_its_own_feed_with_its_own_ids_title_and_links(
+    client, portal_data, name
+):
+    english = atom(client, f"/en/feeds/{name}/", {"country": "be"})
+    korean = atom(client, f"/ko/feeds/{name}/", {"country": "be"})
+    assert english.find(f"{ATOM}id").text != korean.find(f"{ATOM}id").text
+    assert korean.find(f"{ATOM}id").text.startswith("http://testserver/ko/")
+    assert english.find(f"{ATOM}title").text != korean.find(f"{ATOM}title").text
+    links = {link.get("rel"): link.get("href") for link in korean.findall(f"{ATOM}link")}
+    assert links["self"] == f"http://testserver/ko/feeds/{name}/?country=be"
+    assert links["alternate"] == f"http://testserver/ko/{name}/?country=be"
+    english_entries = english.findall(f"{ATOM}entry")
+    korean_entries = korean.findall(f"{ATOM}entry")
+    assert english_entries and len(english_entries) == len(korean_entries)
+    for entry in korean_entries:
+        assert entry.find(f"{ATOM}id").text.startswith(f"http://testserver/ko/{name}/")
+        assert entry.find(f"{ATOM}link").get("href").startswith(f"http://testserver/ko/{name}/")
+    english_ids = {entry.find(f"{ATOM}id").text for entry in english_entries}
+    assert english_ids.isdisjoint(entry.find(f"{ATOM}id").text for entry in korean_entries)
+
+
+def test_each_language_has_its_own_calendar_and_the_same_events(client, portal_data):
+    english = Calendar.from_ical(client.get("/en/feeds/meetings.ics").content)
+    korean = Calendar.from_ical(client.get("/ko/feeds/meetings.ics").content)
+    assert str(english["X-WR-CALNAME"]) != str(korean["X-WR-CALNAME"])
+    assert str(korean["URL"]) == "http://testserver/ko/meetings/"
+    events = korean.walk("VEVENT")
+    assert events
+    assert all(str(event["URL"]).startswith("http://testserver/ko/meetings/") for event in events)
+    # A UID names the meeting, not an address (RFC 5545): a reader subscribed in both
+    # languages sees one event, not two.
+    assert [str(e["UID"]) for e in events] == [str(e["UID"]) for e in english.walk("VEVENT")]
 
 
 def test_an_empty_feed_is_updated_when_its_collection_last_changed_not_now(client, portal_data):
@@ -297,7 +333,7 @@ def test_meeting_list_offers_to_subscribe_to_its_calendar(client, portal_data):
 
     response = client.get(reverse("initiatives:meeting-list"), {"country": "kr"})
     calendar = next(link for link in response.context["exports"] if link["type"] == "text/calendar")
-    assert calendar["subscribe"] == "webcal://testserver/feeds/meetings.ics?country=kr"
+    assert calendar["subscribe"] == "webcal://testserver/en/feeds/meetings.ics?country=kr"
     html = response.content.decode()
-    assert 'href="webcal://testserver/feeds/meetings.ics?country=kr"' in html
+    assert 'href="webcal://testserver/en/feeds/meetings.ics?country=kr"' in html
     assert "Subscribe adds the calendar to your calendar app" in html
