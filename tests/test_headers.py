@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client, override_settings
 from django.urls import reverse
 
-import initiatives.views
+import initiatives.views.dashboard
 from tests.factories import authenticator, current_code, log_in_verified
 from tests.site_walk import walk
 
