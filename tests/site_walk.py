@@ -18,6 +18,10 @@ LINK = re.compile(r"""(?:href|src)\s*=\s*["']([^"'#]+)""")
 # Absolute addresses in feeds and API bodies, e.g. http://testserver/en/agreements/x/.
 ABSOLUTE = re.compile(r"https?://testserver(/[^\s\"'<>]*)")
 NOT_PUBLIC = ("/admin/",)
+# A page's x-default alternate (in its head and the sitemap) is its address without a
+# language prefix, which redirects to the reader's language (tests/test_i18n.py): the
+# walk reaches the page itself by its /en/ and /ko/ addresses.
+X_DEFAULT = re.compile(r"""<(?:xhtml:)?link\b[^>]*hreflang=["']x-default["'][^>]*>""")
 
 
 def route_key(url: str) -> tuple:
@@ -47,7 +51,7 @@ def links(response) -> list[str]:
         )
     ):
         return []
-    text = body(response).decode("utf-8", "replace")
+    text = X_DEFAULT.sub("", body(response).decode("utf-8", "replace"))
     found = [found.replace("&amp;", "&") for found in LINK.findall(text)]
     # Absolute addresses too are escaped in HTML and XML (a feed's link to a list
     # filtered twice: ?council=x&amp;sub_bodies=exclude).

@@ -239,7 +239,7 @@ def test_records_dated_at_the_end_of_the_calendar_still_show_everywhere(client, 
         held_on=datetime.date(9999, 12, 31), held_on_precision="day"
     )
     urls = [
-        "/",
+        "/en/",
         agreement.get_absolute_url(),
         meeting.get_absolute_url(),
         "/en/agreements/?sort=-signed_on",

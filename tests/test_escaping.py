@@ -114,7 +114,7 @@ def markup_problems(url: str, response) -> tuple[str, list[str]]:
 
 def test_editors_markup_is_text_on_every_public_response(client, hostile_world):
     starts = [
-        "/",
+        "/en/",
         "/en/search/?q=alert",
         "/en/agreements/?q=script",
         "/en/agreements/?format=csv",

@@ -44,7 +44,7 @@ ENDPOINTS = [
     *[Endpoint(f"/en/{c.segment}/", parameters(c.filterset)) for c in COLLECTIONS],
     Endpoint("/en/countries/", parameters(filters.CountryFilter)),
     Endpoint("/en/search/", ("q", "page", "kind")),
-    Endpoint("/", ("q",)),
+    Endpoint("/en/", ("q",)),
     Endpoint("/en/feeds/agreements/", parameters(filters.AgreementFilter)),
     Endpoint("/en/feeds/meetings/", parameters(filters.MeetingFilter)),
     Endpoint("/en/feeds/meetings.ics", parameters(filters.MeetingFilter)),

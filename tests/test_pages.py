@@ -291,7 +291,7 @@ def test_counts_of_one_read_in_the_singular(client):
     f.MeetingFactory(
         slug="meeting", held="2024-05-02", country_code="be", related_agreements=(mou,)
     )
-    dashboard = page(client, "/")
+    dashboard = page(client, "/en/")
     assert "2024: 1 agreement, 1 meeting." in dashboard
     assert '<span class="number">1</span> agreement</a>' in dashboard
     countries = page(client, "/en/countries/")
