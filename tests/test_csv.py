@@ -166,7 +166,9 @@ def test_formula_names_are_neutralised_in_the_file(client, db):
 
 def test_meeting_format_filter_still_applies_beside_format_csv(client, portal_data):
     rows = csv_rows(client, "/en/meetings/?format=hybrid&format=csv")
-    assert [row["slug"] for row in rows] == page_slugs(client, "/en/meetings/", {"format": "hybrid"})
+    assert [row["slug"] for row in rows] == page_slugs(
+        client, "/en/meetings/", {"format": "hybrid"}
+    )
     assert [row["slug"] for row in rows] == ["sme-globalization-strategy-meeting"]
 
 

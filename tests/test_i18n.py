@@ -424,10 +424,8 @@ def test_related_agreements_read_as_korean_sentences():
     new = f.AgreementFactory(slug="new", name="New MOU")
     f.AgreementRelationFactory(from_agreement=new, to_agreement=old)
     newer = korean_client().get(ko(new.get_absolute_url())).content.decode()
-    assert (
-        f'이 협정은 <a href="{ko(old.get_absolute_url())}" lang="en">Earlier MOU</a>을(를) 대체합니다'
-        in (newer)
-    )
+    link = f'<a href="{ko(old.get_absolute_url())}" lang="en">Earlier MOU</a>'
+    assert f"이 협정은 {link}을(를) 대체합니다" in newer
     older = korean_client().get(ko(old.get_absolute_url())).content.decode()
     assert (
         f'<a href="{ko(new.get_absolute_url())}" lang="en">New MOU</a>이(가) 이 협정을 대체합니다'
@@ -435,7 +433,8 @@ def test_related_agreements_read_as_korean_sentences():
     )
     english = english_client().get(en(new.get_absolute_url())).content.decode()
     assert (
-        f'This agreement supersedes <a href="{en(old.get_absolute_url())}">Earlier MOU</a>' in english
+        f'This agreement supersedes <a href="{en(old.get_absolute_url())}">Earlier MOU</a>'
+        in english
     )
 
 

@@ -10,8 +10,7 @@ import json
 from django import template
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
-from django.utils import translation
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst, get_text_list
