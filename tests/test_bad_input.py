@@ -147,7 +147,7 @@ YEAR_RANGE = "Enter a year between 1900 and 2100."
 def dated_endpoints():
     """Every list, its CSV, its API and its feeds that take date_from and date_to."""
     for path in DATED:
-        segment = path.strip("/")
+        segment = path.strip("/").removeprefix("en/")
         yield path, 200
         yield f"{path}?format=csv", 400
         yield f"/api/{segment}/", 400

@@ -147,7 +147,7 @@ def test_production_redirects_plain_http_except_the_health_probe(tmp_path):
     result = run_python(code, env)
     assert result.returncode == 0, result.stderr
     redirect, probe, secure_probe = result.stdout.splitlines()
-    assert redirect == "301 https://portal.example.org/agreements/"
+    assert redirect == "301 https://portal.example.org/en/agreements/"
     assert probe == "200"
     assert secure_probe.startswith("200 max-age=31536000")
 
