@@ -12,6 +12,7 @@ search, the feeds page, in English (and Korean with --korean).
 import argparse
 import contextlib
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -133,6 +134,8 @@ def main() -> None:
                     if args.print:
                         page.emulate_media(media="print")
                     for name, address in pages.items():
+                        # A page's language is its address's prefix (/en/…, /ko/…).
+                        address = re.sub(r"^/en/", f"/{language}/", address)
                         page.goto(base + address, wait_until="load", timeout=30_000)
                         medium = "-print" if args.print else ""
                         path = out / f"{name}-{language}-{width}{medium}.png"

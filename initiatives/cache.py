@@ -49,9 +49,10 @@ from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.urls import Resolver404, resolve
+from django.utils import translation
 from django.utils.cache import cc_delim_re, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
-from django.utils.translation import get_language_from_request
+from django.utils.translation import get_language_from_path, get_language_from_request
 from rest_framework.exceptions import NotAcceptable
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.request import Request
@@ -197,11 +198,19 @@ def connect_signals() -> None:
         signal.connect(data_changed, dispatch_uid="portal-page-cache")
 
 
+def resolve_path(path: str):
+    """``resolve(path)`` in the language of its prefix (/ko/…), whatever language is
+    active: the page cache runs before LocaleMiddleware activates the request's, and
+    the language-prefixed addresses resolve only in their own language."""
+    with translation.override(get_language_from_path(path) or settings.LANGUAGE_CODE):
+        return resolve(path)
+
+
 @functools.lru_cache(maxsize=4096)
 def renderers_of(path: str) -> tuple | None:
     """The renderers of the API view at ``path``; None for a page, which has one."""
     try:
-        match = resolve(path)
+        match = resolve_path(path)
     except Resolver404:
         return None
     view = getattr(match.func, "cls", None)
@@ -250,7 +259,7 @@ def route_of(path: str) -> tuple[str, str, str] | None:
     """(namespace, URL name, view name) of ``path``, or None: resolved once per address
     for the page cache, which runs before Django resolves the request itself."""
     try:
-        match = resolve(path)
+        match = resolve_path(path)
     except Resolver404:
         return None
     return match.namespace, match.url_name, match.view_name
@@ -270,11 +279,27 @@ def page_key(request) -> str:
         request.META.get("HTTP_HOST", ""),
         request.path,
         repr(canonical_query(request)),
-        get_language_from_request(request),
+        # The prefix's language for a page (/ko/…), else the cookie's, ?lang='s or
+        # Accept-Language's (the API), as LocaleMiddleware chooses.
+        request_language(request),
         repr(representation(request)),
     ]
     digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
     return f"portal:page:{digest}"
+
+
+def request_language(request) -> str:
+    """The language LocaleMiddleware will answer ``request`` in."""
+    return chosen_language(request) or get_language_from_request(request, check_path=True)
+
+
+def chosen_language(request) -> str | None:
+    """The language ``?lang=`` asks for on an address without a language prefix (the
+    API), when it is one the portal has."""
+    if get_language_from_path(request.path_info):
+        return None
+    asked = request.GET.get("lang", "")
+    return asked if asked in dict(settings.LANGUAGES) else None
 
 
 def without_unknown_parameters(request) -> str | None:

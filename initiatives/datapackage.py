@@ -367,16 +367,47 @@ def package(request) -> bytes:
 
 
 def summary(content: bytes) -> list[dict]:
-    """The package's files with their titles and row counts, for the /data/ page."""
+    """The package's files with their titles and row counts, for the /data/ page: the
+    titles in the page's language (the descriptor's are in English, with the API's
+    English help text; another language gets the field's translated name alone)."""
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         descriptor = json.loads(archive.read("datapackage.json"))
         rows = defaultdict(int)
         for resource in descriptor["resources"]:
             rows[resource["path"]] = archive.read(resource["path"]).count(b"\r\n") - 1
+    english = (translation.get_language() or "en").startswith("en")
+    translated = {} if english else titles()
     return [
-        {"path": r["path"], "title": r["title"], "rows": rows[r["path"]]}
+        {
+            "path": r["path"],
+            "title": translated.get(r["name"], r["title"]),
+            "rows": rows[r["path"]],
+        }
         for r in descriptor["resources"]
     ]
+
+
+def titles() -> dict[str, str]:
+    """Each table's title in the active language, by its name, as ``build`` names and
+    titles them (without reading a record)."""
+    found = {}
+
+    def walk(table_name, model, serializer):
+        for name, serializer_field in serializer.fields.items():
+            nested = isinstance(serializer_field, serializers.ListSerializer)
+            joined = isinstance(serializer_field, RelatedKeysField | serializers.ManyRelatedField)
+            if nested or joined:
+                join_name = f"{table_name}-{name.replace('_', '-')}"
+                title = field_title(model, name, serializer_field)
+                found.setdefault(join_name, capfirst(str(title)))
+                if nested:
+                    child = serializer_field.child
+                    walk(join_name, child.Meta.model, child)
+
+    for name, title, model, serializer_class, _records in collections():
+        found[name] = str(title)
+        walk(name, model, serializer_class(context={"request": None}))
+    return found
 
 
 __all__ = ["FILE_NAME", "build", "package", "summary", "re"]

@@ -1,8 +1,12 @@
 """/sitemap.xml: an index of sections: the dashboard and the lists, every published
 detail page (one section per collection of the registry, in pages of at most
-``SITEMAP_LIMIT`` addresses), each country page that has one, and each region's with records."""
+``SITEMAP_LIMIT`` addresses), each country page that has one, and each region's with records.
 
-from django.contrib.sitemaps import Sitemap
+Every address is listed once per language (/en/…, /ko/…), each with its alternates in
+both languages and the English one as x-default (``xhtml:link`` hreflang), as the
+pages' heads give them."""
+
+from django.contrib.sitemaps import Sitemap as DjangoSitemap
 from django.urls import reverse
 
 from .models import Country, Region
@@ -12,6 +16,12 @@ from .views.regions import records_per_region
 
 # Addresses per sitemap page: a page reads at most this many records.
 SITEMAP_LIMIT = 2000
+
+
+class Sitemap(DjangoSitemap):
+    i18n = True
+    alternates = True
+    x_default = True
 
 
 class RecordSitemap(Sitemap):

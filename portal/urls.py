@@ -1,3 +1,4 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path
@@ -22,8 +23,8 @@ urlpatterns = [
     # keeps no response that sets a cookie (a CSRF token would). Choosing a language
     # changes nothing but the visitor's language cookie, so it needs no CSRF token.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
+    # The API is language-neutral in its codes; its labels follow Accept-Language or ?lang=.
     path("api/", include("initiatives.api.urls")),
-    path("feeds/", include("initiatives.feeds")),
     # An index of sections, each at most SITEMAP_LIMIT addresses a page, so that no
     # request reads a whole collection.
     path(
@@ -43,6 +44,15 @@ urlpatterns = [
         TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
         name="robots",
     ),
-    path("", include("initiatives.urls")),
 ]
+# Every public page and feed has an address per language, /en/… and /ko/…: a Korean
+# page can be linked, and feed readers and calendar apps (which send no language) get
+# the language of the address. An address without a prefix (the root included)
+# redirects to the visitor's language (LocaleMiddleware: the language cookie, else
+# Accept-Language), with Vary on both.
+urlpatterns += i18n_patterns(
+    path("feeds/", include("initiatives.feeds")),
+    path("", include("initiatives.urls")),
+    prefix_default_language=True,
+)
 handler500 = "portal.errors.handler500"

@@ -10,18 +10,25 @@ from collections import deque
 from collections.abc import Callable
 from urllib.parse import parse_qsl, urlsplit
 
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404
+
+from initiatives.cache import resolve_path
 
 LINK = re.compile(r"""(?:href|src)\s*=\s*["']([^"'#]+)""")
-# Absolute addresses in feeds and API bodies, e.g. http://testserver/agreements/x/.
+# Absolute addresses in feeds and API bodies, e.g. http://testserver/en/agreements/x/.
 ABSOLUTE = re.compile(r"https?://testserver(/[^\s\"'<>]*)")
 NOT_PUBLIC = ("/admin/",)
+# A page's x-default alternate (in its head and the sitemap) is its address without a
+# language prefix, which redirects to the reader's language (tests/test_i18n.py): the
+# walk reaches the page itself by its /en/ and /ko/ addresses.
+X_DEFAULT = re.compile(r"""<(?:xhtml:)?link\b[^>]*hreflang=["']x-default["'][^>]*>""")
 
 
 def route_key(url: str) -> tuple:
-    """One address per route and set of parameter names: enough to meet every kind."""
+    """One address per route and set of parameter names: enough to meet every kind (in
+    whichever language the walk meets it first; /en/… and /ko/… share their routes)."""
     parts = urlsplit(url)
-    match = resolve(parts.path)
+    match = resolve_path(parts.path)
     return match.view_name, tuple(sorted({name for name, _ in parse_qsl(parts.query)}))
 
 
@@ -44,7 +51,7 @@ def links(response) -> list[str]:
         )
     ):
         return []
-    text = body(response).decode("utf-8", "replace")
+    text = X_DEFAULT.sub("", body(response).decode("utf-8", "replace"))
     found = [found.replace("&amp;", "&") for found in LINK.findall(text)]
     # Absolute addresses too are escaped in HTML and XML (a feed's link to a list
     # filtered twice: ?council=x&amp;sub_bodies=exclude).

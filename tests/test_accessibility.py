@@ -7,6 +7,7 @@ its default rules: WCAG 2.x A and AA, and best practices. Run alone with `pytest
 """
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -93,7 +94,7 @@ def every_kind_of_page() -> dict[str, str]:
             "search-with-results": reverse("initiatives:search") + "?q=MOU",
             "search-nothing-found": reverse("initiatives:search") + "?q=zzzzqqq",
             "search-empty": reverse("initiatives:search"),
-            "not-found": "/agreements/no-such-agreement/",
+            "not-found": "/en/agreements/no-such-agreement/",
             "api-docs": reverse("api:docs"),
             "admin-login": reverse("admin:login"),
         }
@@ -140,6 +141,8 @@ def test_no_page_has_an_accessibility_violation(browser, live_server, portal_dat
     axe = AXE.read_text()
     problems = []
     for name, url in every_kind_of_page().items():
+        # A page's language is its address's prefix; the others follow Accept-Language.
+        url = re.sub(r"^/en/", f"/{language}/", url)
         response = page.goto(url)
         assert response is not None and response.status in (200, 404), f"{name}: {url}"
         if name in READY:

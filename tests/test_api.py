@@ -65,7 +65,7 @@ SAME_QUESTIONS = [
 
 def page_slugs(client, collection, params):
     """The slugs the HTML list shows, over all its pages, in its order."""
-    response = client.get(f"/{collection}/", params)
+    response = client.get(f"/en/{collection}/", params)
     assert response.status_code == 200
     assert not response.context["problems"], response.context["problems"]
     records = response.context["paginator"].object_list
@@ -130,7 +130,7 @@ def test_each_record_has_an_absolute_api_url_and_page(client, portal_data, colle
 def test_country_is_found_by_its_lower_case_code(client, portal_data):
     belgium = client.get("/api/countries/be/").json()
     assert belgium["name"] == "Belgium"
-    assert belgium["html_url"] == "http://testserver/countries/be/"
+    assert belgium["html_url"] == "http://testserver/en/countries/be/"
     assert {m["slug"] for m in belgium["metrics"]} >= {"belgium-startup-ecosystem-rank"}
 
 
@@ -162,7 +162,7 @@ def test_relations_are_slugs_and_citations_name_their_source(client, portal_data
     citation = mou["citations"][0]
     assert citation["quote"]
     assert citation["source"] == "korea-belgium-mou-announcement"
-    assert citation["source_url"] == "http://testserver/sources/korea-belgium-mou-announcement/"
+    assert citation["source_url"] == "http://testserver/en/sources/korea-belgium-mou-announcement/"
 
 
 def test_aliases_and_figures_are_included(client, portal_data):

@@ -110,14 +110,14 @@ def test_injection_like_text_is_shown_escaped(client, world):
     ],
 )
 def test_unknown_slug_is_a_404_page(client, world, collection):
-    response = client.get(f"/{collection}/no-such-record/")
+    response = client.get(f"/en/{collection}/no-such-record/")
     assert response.status_code == 404
     assert b"Page not found" in response.content
 
 
 @pytest.mark.parametrize("code", ["zz", "x", "belgium", "b%00", "../kr"])
 def test_unknown_country_page_is_a_404(client, world, code):
-    assert client.get(f"/countries/{code}/").status_code == 404
+    assert client.get(f"/en/countries/{code}/").status_code == 404
 
 
 @pytest.mark.parametrize("q", BAD_VALUES + ['"unterminated', "a & | ! b", "-", ":*", "(("])
@@ -134,11 +134,11 @@ def test_too_long_search_says_so(client, world):
 # Dates at the ends of the calendar, and searches PostgreSQL could not read -----------
 
 DATED = {
-    "/agreements/": "date_to",
-    "/councils/": "date_to",
-    "/meetings/": "date_to",
-    "/programs/": "date_to",
-    "/sources/": "date_to",
+    "/en/agreements/": "date_to",
+    "/en/councils/": "date_to",
+    "/en/meetings/": "date_to",
+    "/en/programs/": "date_to",
+    "/en/sources/": "date_to",
 }
 FAR_DATES = ["9999-12", "9999", "9999-12-31", "0001-01", "1899-12-31", "2101", "2101-01-01"]
 YEAR_RANGE = "Enter a year between 1900 and 2100."
@@ -147,13 +147,13 @@ YEAR_RANGE = "Enter a year between 1900 and 2100."
 def dated_endpoints():
     """Every list, its CSV, its API and its feeds that take date_from and date_to."""
     for path in DATED:
-        segment = path.strip("/")
+        segment = path.strip("/").removeprefix("en/")
         yield path, 200
         yield f"{path}?format=csv", 400
         yield f"/api/{segment}/", 400
-    yield "/feeds/agreements/", 400
-    yield "/feeds/meetings/", 400
-    yield "/feeds/meetings.ics", 400
+    yield "/en/feeds/agreements/", 400
+    yield "/en/feeds/meetings/", 400
+    yield "/en/feeds/meetings.ics", 400
 
 
 @pytest.mark.parametrize("param", ["date_to", "date_from"])
@@ -239,19 +239,19 @@ def test_records_dated_at_the_end_of_the_calendar_still_show_everywhere(client, 
         held_on=datetime.date(9999, 12, 31), held_on_precision="day"
     )
     urls = [
-        "/",
+        "/en/",
         agreement.get_absolute_url(),
         meeting.get_absolute_url(),
-        "/agreements/?sort=-signed_on",
-        "/agreements/?date_from=2100",
-        "/agreements/?format=csv",
-        "/meetings/?sort=-held_on&format=csv",
+        "/en/agreements/?sort=-signed_on",
+        "/en/agreements/?date_from=2100",
+        "/en/agreements/?format=csv",
+        "/en/meetings/?sort=-held_on&format=csv",
         f"/api/agreements/{agreement.slug}/",
         "/api/meetings/",
-        "/feeds/agreements/",
-        "/feeds/meetings/",
-        "/feeds/meetings.ics",
-        "/countries/kr/",
+        "/en/feeds/agreements/",
+        "/en/feeds/meetings/",
+        "/en/feeds/meetings.ics",
+        "/en/countries/kr/",
     ]
     for url in urls:
         response = client.get(url)

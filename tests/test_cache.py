@@ -15,6 +15,7 @@ from django.core.cache import cache as django_cache
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.urls import reverse
+from django.utils import translation
 
 from initiatives import cache
 from initiatives.models import Agreement, CooperationArea, Council, Ministry, Program
@@ -134,10 +135,40 @@ def test_query_strings_get_their_own_entries(client, portal_data, agreements_url
 
 def test_languages_get_their_own_entries(client, portal_data, agreements_url):
     assert cache_state(client.get(agreements_url, HTTP_ACCEPT_LANGUAGE="en")) == "miss"
-    korean = client.get(agreements_url, HTTP_ACCEPT_LANGUAGE="ko")
+    with translation.override("ko"):
+        korean_url = reverse("initiatives:agreement-list")
+    assert korean_url == "/ko/agreements/"
+    korean = client.get(korean_url)
     assert cache_state(korean) == "miss"
     assert korean["Content-Language"] == "ko"
-    assert cache_state(client.get(agreements_url, HTTP_ACCEPT_LANGUAGE="ko")) == "hit"
+    assert cache_state(client.get(korean_url)) == "hit"
+
+
+def test_a_prefixed_page_has_one_entry_whatever_the_browser_asks(
+    client, portal_data, agreements_url
+):
+    """The prefix decides the language of /en/… and /ko/…: Accept-Language and the
+    cookie change nothing there, so they make no entries of their own."""
+    assert cache_state(client.get(agreements_url, HTTP_ACCEPT_LANGUAGE="en")) == "miss"
+    asked_korean = client.get(agreements_url, HTTP_ACCEPT_LANGUAGE="ko")
+    assert cache_state(asked_korean) == "hit"
+    assert asked_korean["Content-Language"] == "en"
+    assert "Accept-Language" not in asked_korean["Vary"]
+
+
+def test_the_api_gets_an_entry_per_language_asked(client, portal_data):
+    """The API has one address in every language; its labels follow Accept-Language
+    or ?lang=, and each language is kept apart."""
+    url = "/api/agreements/"
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    assert (cache_state(english), english["Content-Language"]) == ("miss", "en")
+    korean = client.get(url, HTTP_ACCEPT_LANGUAGE="ko")
+    assert (cache_state(korean), korean["Content-Language"]) == ("miss", "ko")
+    assert "Accept-Language" in korean["Vary"]
+    by_parameter = client.get(url, {"lang": "ko"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert (cache_state(by_parameter), by_parameter["Content-Language"]) == ("miss", "ko")
+    assert cache_state(client.get(url, {"lang": "ko"}, HTTP_ACCEPT_LANGUAGE="en")) == "hit"
+    assert cache_state(client.get(url, HTTP_ACCEPT_LANGUAGE="ko")) == "hit"
 
 
 def test_formats_get_their_own_entries():

@@ -58,7 +58,13 @@ def test_pages_are_served_uncached_while_redis_is_out(request, settings, outage)
     f.MinistryFactory(slug="mss", name="Ministry of SMEs and Startups")
     client = Client()
     started = time.monotonic()
-    for url in ["/", "/ministries/", "/ministries/mss/", "/api/ministries/", "/sitemap.xml"]:
+    for url in [
+        "/en/",
+        "/en/ministries/",
+        "/en/ministries/mss/",
+        "/api/ministries/",
+        "/sitemap.xml",
+    ]:
         response = client.get(url)
         assert response.status_code == 200, url
         assert page_cache.HIT_HEADER not in response

@@ -46,22 +46,22 @@ def page_slugs(client, url, params):
 @pytest.mark.parametrize(
     ("url", "params"),
     [
-        ("/agreements/", {"country": "be"}),
-        ("/agreements/", {"ministry": "mss", "date_from": "2024"}),
-        ("/ministries/", {"q": "MoFA"}),
-        ("/councils/", {"q": "overseas consultative bodies"}),
-        ("/meetings/", {"country": "kr", "sort": "held_on"}),
-        ("/support-cases/", {}),
-        ("/organizations/", {"kind": "mission"}),
-        ("/people/", {"q": "Oh Young-joo"}),
-        ("/programs/", {"date_from": "2025"}),
-        ("/sources/", {}),
-        ("/countries/", {}),
+        ("/en/agreements/", {"country": "be"}),
+        ("/en/agreements/", {"ministry": "mss", "date_from": "2024"}),
+        ("/en/ministries/", {"q": "MoFA"}),
+        ("/en/councils/", {"q": "overseas consultative bodies"}),
+        ("/en/meetings/", {"country": "kr", "sort": "held_on"}),
+        ("/en/support-cases/", {}),
+        ("/en/organizations/", {"kind": "mission"}),
+        ("/en/people/", {"q": "Oh Young-joo"}),
+        ("/en/programs/", {"date_from": "2025"}),
+        ("/en/sources/", {}),
+        ("/en/countries/", {}),
     ],
 )
 def test_csv_holds_the_rows_the_page_lists(client, portal_data, url, params):
     rows = csv_rows(client, url, {**params, "format": "csv"})
-    key = "code" if url == "/countries/" else "slug"
+    key = "code" if url == "/en/countries/" else "slug"
     assert [row[key] for row in rows] == page_slugs(client, url, params)
     assert all(row["url"].startswith("http://testserver/") for row in rows)
 
@@ -70,9 +70,9 @@ def test_csv_holds_every_matching_row_not_one_page(client, db):
     for i in range(60):
         factories.MinistryFactory(slug=f"ministry-{i:02d}", country_code="be")
     factories.MinistryFactory(slug="elsewhere", country_code="fr")
-    page = client.get("/ministries/", {"country": "be"})
+    page = client.get("/en/ministries/", {"country": "be"})
     assert len(page.context["object_list"]) == 25
-    rows = csv_rows(client, "/ministries/", {"country": "be", "format": "csv", "page": "2"})
+    rows = csv_rows(client, "/en/ministries/", {"country": "be", "format": "csv", "page": "2"})
     assert len(rows) == 60
     assert "elsewhere" not in {row["slug"] for row in rows}
 
@@ -82,12 +82,12 @@ def test_korean_text_round_trips(client, db):
         slug="mss", name="Ministry of SMEs and Startups", name_ko="중소벤처기업부"
     )
     factories.CountryFactory(code="kr", name="South Korea")
-    rows = csv_rows(client, "/ministries/", {"format": "csv"})
+    rows = csv_rows(client, "/en/ministries/", {"format": "csv"})
     assert rows[0]["name_ko"] == "중소벤처기업부"
 
 
 def test_korean_text_of_the_portal_data_round_trips(client, portal_data):
-    rows = csv_rows(client, "/countries/", {"format": "csv"})
+    rows = csv_rows(client, "/en/countries/", {"format": "csv"})
     assert {"code": "kr", "name_ko": "대한민국"}.items() <= next(
         row for row in rows if row["code"] == "kr"
     ).items()
@@ -133,13 +133,13 @@ def test_formula_cells_are_neutralised(value, cell):
 def test_no_separator_a_spreadsheet_may_split_at_leaves_a_formula_cell(client, db):
     factories.MinistryFactory(slug="split", name="Ministry;=cmd|' /C calc'!A0", acronym="a,=1")
     factories.MinistryFactory(slug="wide", name="＝1+1", acronym="Seoul, Korea", note="x\t@A1")
-    text = csv_body(client.get("/ministries/", {"format": "csv"}))
+    text = csv_body(client.get("/en/ministries/", {"format": "csv"}))
     for separator in [",", ";", "\t"]:
         # As a spreadsheet reads the file with that separator (a ";" locale, say).
         for row in csv.reader(io.StringIO(text, newline=""), delimiter=separator):
             for cell in row:
                 assert not cell.lstrip(' "').startswith(FORMULA_STARTS), (separator, cell)
-    rows = {row["slug"]: row for row in csv_rows(client, "/ministries/", {"format": "csv"})}
+    rows = {row["slug"]: row for row in csv_rows(client, "/en/ministries/", {"format": "csv"})}
     assert rows["split"]["name"] == "'Ministry;'=cmd|' /C calc'!A0"
     assert rows["split"]["acronym"] == "'a,'=1"
     assert rows["wide"]["name"] == "'＝1+1"
@@ -151,34 +151,36 @@ def test_a_budget_keeps_its_number(client, db):
     factories.ProgramFactory(
         slug="funded", budget_amount=Decimal("-1250.50"), budget_currency="KRW"
     )
-    rows = {row["slug"]: row for row in csv_rows(client, "/programs/", {"format": "csv"})}
+    rows = {row["slug"]: row for row in csv_rows(client, "/en/programs/", {"format": "csv"})}
     assert rows["funded"]["budget_amount"] == "-1250.50"
 
 
 def test_formula_names_are_neutralised_in_the_file(client, db):
     factories.MinistryFactory(slug="formula", name="=cmd|' /C calc'!A0", acronym="@SUM(1)")
     factories.MinistryFactory(slug="plus", name="+31 ministry", note="")
-    rows = {row["slug"]: row for row in csv_rows(client, "/ministries/", {"format": "csv"})}
+    rows = {row["slug"]: row for row in csv_rows(client, "/en/ministries/", {"format": "csv"})}
     assert rows["formula"]["name"] == "'=cmd|' /C calc'!A0"
     assert rows["formula"]["acronym"] == "'@SUM(1)"
     assert rows["plus"]["name"] == "'+31 ministry"
 
 
 def test_meeting_format_filter_still_applies_beside_format_csv(client, portal_data):
-    rows = csv_rows(client, "/meetings/?format=hybrid&format=csv")
-    assert [row["slug"] for row in rows] == page_slugs(client, "/meetings/", {"format": "hybrid"})
+    rows = csv_rows(client, "/en/meetings/?format=hybrid&format=csv")
+    assert [row["slug"] for row in rows] == page_slugs(
+        client, "/en/meetings/", {"format": "hybrid"}
+    )
     assert [row["slug"] for row in rows] == ["sme-globalization-strategy-meeting"]
 
 
 def test_bad_filter_gets_a_400_naming_it(client, portal_data):
-    response = client.get("/agreements/", {"country": "zz", "format": "csv"})
+    response = client.get("/en/agreements/", {"country": "zz", "format": "csv"})
     assert response.status_code == 400
     assert "zz" in response.content.decode()
 
 
 def test_list_page_links_to_its_csv_with_its_filters(client, portal_data):
-    html = client.get("/agreements/", {"country": "be", "page": "1"}).content.decode()
-    assert 'href="/agreements/?country=be&amp;format=csv"' in html
+    html = client.get("/en/agreements/", {"country": "be", "page": "1"}).content.decode()
+    assert 'href="/en/agreements/?country=be&amp;format=csv"' in html
 
 
 def test_drafts_and_staff_fields_never_reach_the_csv(client, portal_data):
@@ -190,11 +192,11 @@ def test_drafts_and_staff_fields_never_reach_the_csv(client, portal_data):
         slug="noted", staff_notes="STAFF-NOTE", staff_contacts="STAFF-CONTACT"
     )
     SupportCase.objects.update(staff_notes="STAFF-NOTE", staff_contacts="STAFF-CONTACT")
-    for url in ["/agreements/", "/ministries/", "/support-cases/", "/organizations/"]:
+    for url in ["/en/agreements/", "/en/ministries/", "/en/support-cases/", "/en/organizations/"]:
         text = csv_body(client.get(url, {"format": "csv"}))
         for secret in ["draft-agreement", "draft-ministry", "STAFF-NOTE", "STAFF-CONTACT"]:
             assert secret not in text, (url, secret)
-    header = csv_body(client.get("/support-cases/", {"format": "csv"})).splitlines()[0]
+    header = csv_body(client.get("/en/support-cases/", {"format": "csv"})).splitlines()[0]
     assert "staff" not in header
 
 
@@ -203,10 +205,10 @@ def test_csv_reads_a_fixed_number_of_queries_however_many_rows(
 ):
     factories.portal_world(size=2, prefix="a")
     with django_assert_max_num_queries(30) as small:
-        b"".join(client.get("/agreements/", {"format": "csv"}).streaming_content)
+        b"".join(client.get("/en/agreements/", {"format": "csv"}).streaming_content)
     factories.portal_world(size=6, prefix="b")
     with django_assert_max_num_queries(len(small.captured_queries)):
-        b"".join(client.get("/agreements/", {"format": "csv"}).streaming_content)
+        b"".join(client.get("/en/agreements/", {"format": "csv"}).streaming_content)
 
 
 # A table says what the serializer says ------------------------------------------------

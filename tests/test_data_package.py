@@ -1,4 +1,4 @@
-"""/data/: the whole published dataset as one Data Package (zip) that frictionless
+"""/en/data/: the whole published dataset as one Data Package (zip) that frictionless
 validates, rebuilt when the data change."""
 
 import csv

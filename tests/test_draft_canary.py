@@ -11,6 +11,7 @@ drafts' names, slugs and country appear nowhere.
 import datetime
 import difflib
 import io
+import re
 import zipfile
 
 import pytest
@@ -197,19 +198,19 @@ def add_drafts(records: dict) -> None:
 
 def surfaces(records) -> list[str]:
     """Every public address the records and the drafts could show on."""
-    urls = ["/", "/search/?q=canary", "/search/?q=Canary+alias", "/sitemap.xml"]
+    urls = ["/en/", "/en/search/?q=canary", "/en/search/?q=Canary+alias", "/sitemap.xml"]
     urls += ["/api/search/?q=canary", "/api/search/?q=Canary+alias"]
     urls += [f"/sitemap-{name}.xml" for name in SITEMAPS]
-    urls += ["/countries/", "/countries/?format=csv", "/api/countries/", "/countries/kr/"]
-    urls += [f"/countries/{code}/" for code in ("be", "cn", "de", "us")]
-    urls += ["/feeds/agreements/", "/feeds/meetings/", "/feeds/meetings.ics"]
+    urls += ["/en/countries/", "/en/countries/?format=csv", "/api/countries/", "/en/countries/kr/"]
+    urls += [f"/en/countries/{code}/" for code in ("be", "cn", "de", "us")]
+    urls += ["/en/feeds/agreements/", "/en/feeds/meetings/", "/en/feeds/meetings.ics"]
     # The draft country's regions (Southern Europe, Europe, the EU, the OECD) and another.
-    urls += ["/regions/"]
-    urls += [f"/regions/{slug}/" for slug in ("southern-europe", "europe", "eu", "oecd", "asia")]
-    urls += ["/feeds/agreements/?region=eu", "/feeds/meetings/?region=europe"]
+    urls += ["/en/regions/"]
+    urls += [f"/en/regions/{slug}/" for slug in ("southern-europe", "europe", "eu", "oecd", "asia")]
+    urls += ["/en/feeds/agreements/?region=eu", "/en/feeds/meetings/?region=europe"]
     urls += [reverse("initiatives:data"), reverse("initiatives:data-package")]
     for collection in COLLECTIONS:
-        base = f"/{collection.segment}/"
+        base = f"/en/{collection.segment}/"
         urls += [base, f"{base}?format=csv", f"/api/{collection.segment}/"]
         if "country" in collection.filterset.base_filters:
             urls += [f"{base}?country={DRAFT_COUNTRY}", f"/api/{collection.segment}/?country=kr"]
@@ -230,7 +231,8 @@ def read_all(urls) -> dict[tuple[str, str], tuple[int, bytes]]:
     for language in ("en", "ko"):
         client = Client(HTTP_ACCEPT_LANGUAGE=language)
         for url in urls:
-            response = client.get(url)
+            # A page's language is its address's prefix: the Korean pages are at /ko/….
+            response = client.get(re.sub(r"^/en/", f"/{language}/", url))
             body = b"".join(response.streaming_content) if response.streaming else response.content
             found[(language, url)] = (response.status_code, unzipped(body))
     return found
@@ -271,14 +273,14 @@ def test_a_draft_of_every_kind_leaves_no_trace_on_any_public_surface():
         text = body.decode("utf-8", errors="replace")
         if CANARY not in url.lower():  # a search echoes what was asked
             assert CANARY not in text.lower(), f"{url} ({language}) shows a draft"
-        if url.startswith("/regions/"):
+        if url.startswith("/en/regions/"):
             # A region lists its member countries by name (reference data), and links
             # only those with public records.
-            assert f'/countries/{DRAFT_COUNTRY}/"' not in text, f"{url} links its country"
+            assert f'/en/countries/{DRAFT_COUNTRY}/"' not in text, f"{url} links its country"
         elif DRAFT_COUNTRY not in url:
             assert "Portugal" not in text and "포르투갈" not in text, f"{url} shows its country"
-    assert before[("en", "/countries/kr/")][0] == 200
-    assert Client().get(f"/countries/{DRAFT_COUNTRY}/").status_code == 404
+    assert before[("en", "/en/countries/kr/")][0] == 200
+    assert Client().get(f"/en/countries/{DRAFT_COUNTRY}/").status_code == 404
     assert Client().get(f"/api/countries/{DRAFT_COUNTRY}/").status_code == 404
     for model in (Ministry, Person, Organization, Agreement, Council, Meeting, SupportCase):
         draft = model.objects.get(slug__startswith=CANARY)

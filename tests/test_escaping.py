@@ -114,13 +114,13 @@ def markup_problems(url: str, response) -> tuple[str, list[str]]:
 
 def test_editors_markup_is_text_on_every_public_response(client, hostile_world):
     starts = [
-        "/",
-        "/search/?q=alert",
-        "/agreements/?q=script",
-        "/agreements/?format=csv",
-        "/feeds/agreements/",
-        "/feeds/meetings/",
-        "/feeds/meetings.ics",
+        "/en/",
+        "/en/search/?q=alert",
+        "/en/agreements/?q=script",
+        "/en/agreements/?format=csv",
+        "/en/feeds/agreements/",
+        "/en/feeds/meetings/",
+        "/en/feeds/meetings.ics",
         "/api/",
         "/api/agreements/",
         "/sitemap.xml",
@@ -140,7 +140,7 @@ def test_editors_markup_is_text_on_every_public_response(client, hostile_world):
     assert len(responses) > 60
 
 
-@pytest.mark.parametrize("feed", ["/feeds/agreements/", "/feeds/meetings/"])
+@pytest.mark.parametrize("feed", ["/en/feeds/agreements/", "/en/feeds/meetings/"])
 def test_feed_summaries_arrive_escaped_in_feed_readers(client, hostile_world, feed):
     response = client.get(feed)
     assert response.status_code == 200
@@ -150,14 +150,14 @@ def test_feed_summaries_arrive_escaped_in_feed_readers(client, hostile_world, fe
 @pytest.mark.parametrize(
     "url",
     [
-        f"/agreements/?country={SCRIPT}",
-        f"/agreements/?date_from={ATTRIBUTE_BREAKOUT}",
-        f"/meetings/?sort={SCRIPT}&page={ATTRIBUTE_BREAKOUT}",
-        f"/search/?q={ATTRIBUTE_BREAKOUT}",
-        f"/agreements/{SCRIPT}/",
-        f"/countries/{ATTRIBUTE_BREAKOUT}/",
-        f"/feeds/agreements/?country={SCRIPT}",
-        f"/agreements/?format=csv&status={SCRIPT}",
+        f"/en/agreements/?country={SCRIPT}",
+        f"/en/agreements/?date_from={ATTRIBUTE_BREAKOUT}",
+        f"/en/meetings/?sort={SCRIPT}&page={ATTRIBUTE_BREAKOUT}",
+        f"/en/search/?q={ATTRIBUTE_BREAKOUT}",
+        f"/en/agreements/{SCRIPT}/",
+        f"/en/countries/{ATTRIBUTE_BREAKOUT}/",
+        f"/en/feeds/agreements/?country={SCRIPT}",
+        f"/en/agreements/?format=csv&status={SCRIPT}",
         f"/api/agreements/?ministry={SCRIPT}",
     ],
 )
@@ -169,7 +169,7 @@ def test_markup_in_the_address_is_never_echoed_live(client, url):
 
 
 def test_csv_export_neutralises_formulas_and_keeps_the_text(client, hostile_world):
-    response = client.get("/ministries/?format=csv")
+    response = client.get("/en/ministries/?format=csv")
     rows = list(csv.DictReader(io.StringIO(body(response).decode("utf-8-sig"))))
     names = [row["name"] for row in rows]
     assert any(name.startswith(PAYLOAD) for name in names)

@@ -42,7 +42,7 @@ def entry_slugs(feed) -> list[str]:
 
 
 def ical(client, params=None) -> Calendar:
-    response = client.get("/feeds/meetings.ics", params or {})
+    response = client.get("/en/feeds/meetings.ics", params or {})
     assert response.status_code == 200, response.content
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
     return Calendar.from_ical(response.content)
@@ -56,7 +56,7 @@ def slug_of(event) -> str:
 
 def vobject_calendar(client, params=None):
     """The calendar as vobject (a second reader) reads it."""
-    response = client.get("/feeds/meetings.ics", params or {})
+    response = client.get("/en/feeds/meetings.ics", params or {})
     assert response.status_code == 200
     return vobject.readOne(response.content.decode())
 
@@ -68,16 +68,16 @@ def page_slugs(client, url, params=None):
 
 
 def test_agreement_feed_is_atom_newest_first(client, portal_data):
-    feed = atom(client, "/feeds/agreements/")
+    feed = atom(client, "/en/feeds/agreements/")
     assert feed.find(f"{ATOM}title").text.startswith("Agreements")
     slugs = entry_slugs(feed)
-    assert slugs == page_slugs(client, "/agreements/")
+    assert slugs == page_slugs(client, "/en/agreements/")
     signed = [Agreement.objects.get(slug=s).signed_on for s in slugs]
     dated = [d for d in signed if d]
     assert dated == sorted(dated, reverse=True)
     for entry in feed.findall(f"{ATOM}entry"):
         assert entry.find(f"{ATOM}id").text
-        assert entry.find(f"{ATOM}link").get("href").startswith("http://testserver/agreements/")
+        assert entry.find(f"{ATOM}link").get("href").startswith("http://testserver/en/agreements/")
 
 
 def test_entry_updated_times_come_from_the_records(client, portal_data):
@@ -85,7 +85,7 @@ def test_entry_updated_times_come_from_the_records(client, portal_data):
     mou.summary += " Updated."
     mou.save()
     mou.refresh_from_db()
-    feed = atom(client, "/feeds/agreements/")
+    feed = atom(client, "/en/feeds/agreements/")
     updated = {
         slug: datetime.datetime.fromisoformat(entry.find(f"{ATOM}updated").text)
         for slug, entry in zip(entry_slugs(feed), feed.findall(f"{ATOM}entry"), strict=True)
@@ -97,14 +97,14 @@ def test_entry_updated_times_come_from_the_records(client, portal_data):
 
 
 def test_meeting_feed_is_atom_and_takes_the_list_filters(client, portal_data):
-    feed = atom(client, "/feeds/meetings/", {"country": "kr"})
-    assert entry_slugs(feed) == page_slugs(client, "/meetings/", {"country": "kr"})
+    feed = atom(client, "/en/feeds/meetings/", {"country": "kr"})
+    assert entry_slugs(feed) == page_slugs(client, "/en/meetings/", {"country": "kr"})
     assert entry_slugs(feed)
-    assert len(entry_slugs(atom(client, "/feeds/meetings/"))) == Meeting.objects.count()
+    assert len(entry_slugs(atom(client, "/en/feeds/meetings/"))) == Meeting.objects.count()
 
 
 def test_feeds_answer_a_bad_filter_with_a_400(client, portal_data):
-    for url in ["/feeds/agreements/", "/feeds/meetings/", "/feeds/meetings.ics"]:
+    for url in ["/en/feeds/agreements/", "/en/feeds/meetings/", "/en/feeds/meetings.ics"]:
         response = client.get(url, {"country": "zz", "date_from": "soon"})
         assert response.status_code == 400
         assert "zz" in response.content.decode()
@@ -148,50 +148,50 @@ def test_drafts_never_reach_the_feeds(client, portal_data):
     factories.AgreementFactory(slug="draft-agreement", parties=(mss,), is_published=False)
     factories.MeetingFactory(slug="draft-meeting", held="2024-11-30", is_published=False)
     factories.MeetingFactory(slug="public-meeting", held="2024-11-30")
-    for url in ["/feeds/agreements/", "/feeds/meetings/", "/feeds/meetings.ics"]:
+    for url in ["/en/feeds/agreements/", "/en/feeds/meetings/", "/en/feeds/meetings.ics"]:
         text = client.get(url).content.decode()
         assert "draft-agreement" not in text and "draft-meeting" not in text
-    assert "public-meeting" in client.get("/feeds/meetings.ics").content.decode()
+    assert "public-meeting" in client.get("/en/feeds/meetings.ics").content.decode()
 
 
 def test_pages_link_to_the_feeds_from_their_head(client, portal_data):
-    html = client.get("/").content.decode()
+    html = client.get("/en/").content.decode()
     head = html.split("</head>")[0]
     assert 'rel="alternate" type="application/atom+xml"' in head
-    assert 'href="/feeds/agreements/"' in head and 'href="/feeds/meetings/"' in head
-    assert 'type="text/calendar"' in head and 'href="/feeds/meetings.ics"' in head
+    assert 'href="/en/feeds/agreements/"' in head and 'href="/en/feeds/meetings/"' in head
+    assert 'type="text/calendar"' in head and 'href="/en/feeds/meetings.ics"' in head
 
 
 def test_meeting_list_links_to_its_filtered_feeds(client, portal_data):
-    html = client.get("/meetings/", {"country": "kr"}).content.decode()
-    assert 'href="/feeds/meetings/?country=kr"' in html
-    assert 'href="/feeds/meetings.ics?country=kr"' in html
+    html = client.get("/en/meetings/", {"country": "kr"}).content.decode()
+    assert 'href="/en/feeds/meetings/?country=kr"' in html
+    assert 'href="/en/feeds/meetings.ics?country=kr"' in html
 
 
 @pytest.mark.parametrize("params", [{"country": "be"}, {"ministry": "mss"}, {}])
 def test_every_format_of_one_question_agrees_with_the_page(client, portal_data, params):
-    shown = page_slugs(client, "/agreements/", params)
+    shown = page_slugs(client, "/en/agreements/", params)
     api = client.get("/api/agreements/", params).json()
     assert [r["slug"] for r in api["results"]] == shown
-    raw = b"".join(client.get("/agreements/", {**params, "format": "csv"}).streaming_content)
+    raw = b"".join(client.get("/en/agreements/", {**params, "format": "csv"}).streaming_content)
     rows = csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline=""))
     assert [row["slug"] for row in rows] == shown
-    assert entry_slugs(atom(client, "/feeds/agreements/", params)) == shown
-    meetings = page_slugs(client, "/meetings/", params)
+    assert entry_slugs(atom(client, "/en/feeds/agreements/", params)) == shown
+    meetings = page_slugs(client, "/en/meetings/", params)
     on_a_day = {s for s in meetings if Meeting.objects.get(slug=s).held_on_precision == "day"}
     assert {slug_of(e) for e in ical(client, params).walk("VEVENT")} == on_a_day
 
 
 def test_feed_summaries_are_html_that_shows_markup_as_text(client, db):
     factories.MeetingFactory(slug="marked-up", summary='<img src=x onerror="alert(1)">')
-    feed = atom(client, "/feeds/meetings/")
+    feed = atom(client, "/en/feeds/meetings/")
     summary = feed.find(f"{ATOM}entry/{ATOM}summary")
     assert summary.get("type") == "html"
     assert "<img" not in summary.text
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in summary.text
 
 
-def test_feeds_speak_the_readers_language_and_say_when_a_date_was_inferred(db):
+def test_feeds_speak_their_addresss_language_and_say_when_a_date_was_inferred(db):
     korea = factories.CountryFactory(code="kr")
     korea.name_ko = "대한민국"
     korea.save()
@@ -201,19 +201,20 @@ def test_feeds_speak_the_readers_language_and_say_when_a_date_was_inferred(db):
         slug="inaugural", held="2024-04-17", country_code="kr", city="Seoul"
     )
     Meeting.objects.filter(pk=meeting.pk).update(held_on_inferred=True)
-    korean, english = Client(headers={"accept-language": "ko"}), Client()
+    # Feed readers and calendar apps send no language: the address says it.
+    korean, english = Client(), Client(headers={"accept-language": "ko"})
 
-    feed = atom(korean, "/feeds/agreements/")
+    feed = atom(korean, "/ko/feeds/agreements/")
     assert feed.find(f"{ATOM}title").text == "협정 · 중소기업 글로벌화 이니셔티브 포털"
     summary = feed.find(f"{ATOM}entry/{ATOM}summary").text
     assert "(대한민국)" in summary and "2026년 1월 5일 (추정)" in summary
-    english_summary = atom(english, "/feeds/agreements/").find(f"{ATOM}entry/{ATOM}summary")
+    english_summary = atom(english, "/en/feeds/agreements/").find(f"{ATOM}entry/{ATOM}summary")
     assert "5 January 2026 (inferred)" in english_summary.text
 
-    meetings = atom(korean, "/feeds/meetings/").find(f"{ATOM}entry/{ATOM}summary").text
+    meetings = atom(korean, "/ko/feeds/meetings/").find(f"{ATOM}entry/{ATOM}summary").text
     assert "Seoul, 대한민국" in meetings and "2024년 4월 17일 (추정)" in meetings
 
-    calendar = Calendar.from_ical(korean.get("/feeds/meetings.ics").content)
+    calendar = Calendar.from_ical(korean.get("/ko/feeds/meetings.ics").content)
     assert str(calendar["X-WR-CALNAME"]) == "회의 · 중소기업 글로벌화 이니셔티브 포털"
     event = calendar.walk("VEVENT")[0]
     assert str(event["LOCATION"]) == "Seoul, 대한민국"
@@ -223,31 +224,66 @@ def test_feeds_speak_the_readers_language_and_say_when_a_date_was_inferred(db):
 # To spec: author, a stable empty feed, conditional GET, UIDs, escaping, subscribing ----
 
 
-@pytest.mark.parametrize("url", ["/feeds/agreements/", "/feeds/meetings/"])
+@pytest.mark.parametrize("url", ["/en/feeds/agreements/", "/en/feeds/meetings/"])
 def test_atom_feeds_name_their_author(client, portal_data, url):
     author = atom(client, url).find(f"{ATOM}author")
     assert author is not None, "RFC 4287 4.1.1: a feed without authored entries has one"
     assert author.find(f"{ATOM}name").text == "SME Globalization Initiatives Portal"
-    assert author.find(f"{ATOM}uri").text == "http://testserver/"
+    assert author.find(f"{ATOM}uri").text == "http://testserver/en/"
+
+
+@pytest.mark.parametrize("name", ["agreements", "meetings"])
+def test_each_language_has_its_own_feed_with_its_own_ids_title_and_links(
+    client, portal_data, name
+):
+    english = atom(client, f"/en/feeds/{name}/", {"country": "be"})
+    korean = atom(client, f"/ko/feeds/{name}/", {"country": "be"})
+    assert english.find(f"{ATOM}id").text != korean.find(f"{ATOM}id").text
+    assert korean.find(f"{ATOM}id").text.startswith("http://testserver/ko/")
+    assert english.find(f"{ATOM}title").text != korean.find(f"{ATOM}title").text
+    links = {link.get("rel"): link.get("href") for link in korean.findall(f"{ATOM}link")}
+    assert links["self"] == f"http://testserver/ko/feeds/{name}/?country=be"
+    assert links["alternate"] == f"http://testserver/ko/{name}/?country=be"
+    english_entries = english.findall(f"{ATOM}entry")
+    korean_entries = korean.findall(f"{ATOM}entry")
+    assert english_entries and len(english_entries) == len(korean_entries)
+    for entry in korean_entries:
+        assert entry.find(f"{ATOM}id").text.startswith(f"http://testserver/ko/{name}/")
+        assert entry.find(f"{ATOM}link").get("href").startswith(f"http://testserver/ko/{name}/")
+    english_ids = {entry.find(f"{ATOM}id").text for entry in english_entries}
+    assert english_ids.isdisjoint(entry.find(f"{ATOM}id").text for entry in korean_entries)
+
+
+def test_each_language_has_its_own_calendar_and_the_same_events(client, portal_data):
+    english = Calendar.from_ical(client.get("/en/feeds/meetings.ics").content)
+    korean = Calendar.from_ical(client.get("/ko/feeds/meetings.ics").content)
+    assert str(english["X-WR-CALNAME"]) != str(korean["X-WR-CALNAME"])
+    assert str(korean["URL"]) == "http://testserver/ko/meetings/"
+    events = korean.walk("VEVENT")
+    assert events
+    assert all(str(event["URL"]).startswith("http://testserver/ko/meetings/") for event in events)
+    # A UID names the meeting, not an address (RFC 5545): a reader subscribed in both
+    # languages sees one event, not two.
+    assert [str(e["UID"]) for e in events] == [str(e["UID"]) for e in english.walk("VEVENT")]
 
 
 def test_an_empty_feed_is_updated_when_its_collection_last_changed_not_now(client, portal_data):
-    empty = atom(client, "/feeds/agreements/", {"q": "no agreement says this"})
+    empty = atom(client, "/en/feeds/agreements/", {"q": "no agreement says this"})
     assert empty.findall(f"{ATOM}entry") == []
     latest = max(Agreement.objects.published().values_list("updated_at", flat=True))
     updated = datetime.datetime.fromisoformat(empty.find(f"{ATOM}updated").text)
     assert updated == latest
-    response = client.get("/feeds/agreements/", {"q": "no agreement says this"})
+    response = client.get("/en/feeds/agreements/", {"q": "no agreement says this"})
     assert response["Last-Modified"] == http_date(latest.timestamp())
 
 
 @pytest.mark.parametrize(
     ("url", "params"),
     [
-        ("/feeds/agreements/", {"country": "be"}),
-        ("/feeds/meetings/", {}),
-        ("/feeds/meetings.ics", {"country": "kr"}),
-        ("/feeds/agreements/", {"q": "no agreement says this"}),
+        ("/en/feeds/agreements/", {"country": "be"}),
+        ("/en/feeds/meetings/", {}),
+        ("/en/feeds/meetings.ics", {"country": "kr"}),
+        ("/en/feeds/agreements/", {"q": "no agreement says this"}),
     ],
 )
 def test_a_repeated_poll_gets_a_304(client, portal_data, url, params):
@@ -266,7 +302,7 @@ def test_calendar_uids_come_from_the_meeting_alone(portal_data):
     has the same events: a reader that merges them keeps one of each."""
     bodies = []
     for host in ("localhost", "127.0.0.1:8000", "[::1]", "[::1]:8000"):
-        response = Client(HTTP_HOST=host).get("/feeds/meetings.ics")
+        response = Client(HTTP_HOST=host).get("/en/feeds/meetings.ics")
         assert response.status_code == 200, host
         calendar = Calendar.from_ical(response.content)
         bodies.append(sorted(str(event["UID"]) for event in calendar.walk("VEVENT")))
@@ -297,7 +333,7 @@ def test_meeting_list_offers_to_subscribe_to_its_calendar(client, portal_data):
 
     response = client.get(reverse("initiatives:meeting-list"), {"country": "kr"})
     calendar = next(link for link in response.context["exports"] if link["type"] == "text/calendar")
-    assert calendar["subscribe"] == "webcal://testserver/feeds/meetings.ics?country=kr"
+    assert calendar["subscribe"] == "webcal://testserver/en/feeds/meetings.ics?country=kr"
     html = response.content.decode()
-    assert 'href="webcal://testserver/feeds/meetings.ics?country=kr"' in html
+    assert 'href="webcal://testserver/en/feeds/meetings.ics?country=kr"' in html
     assert "Subscribe adds the calendar to your calendar app" in html

@@ -25,10 +25,10 @@ EXPECTED = {
 }
 # Feeds, exports and the API, wherever the pages do not link to them yet.
 EXTRA_STARTS = [
-    "/agreements/?format=csv",
-    "/feeds/agreements/",
-    "/feeds/meetings/",
-    "/feeds/meetings.ics",
+    "/en/agreements/?format=csv",
+    "/en/feeds/agreements/",
+    "/en/feeds/meetings/",
+    "/en/feeds/meetings.ics",
     "/api/",
     "/api/agreements/",
     "/api/schema/",
@@ -77,7 +77,7 @@ def staff_client(db):
 
 
 def test_every_public_page_feed_export_and_api_response_carries_the_headers(client, portal_data):
-    responses = walk(client, ["/", *EXTRA_STARTS])
+    responses = walk(client, ["/en/", *EXTRA_STARTS])
     kinds = {r.headers.get("Content-Type", "").split(";")[0] for r in responses.values()}
     assert {"text/html", "text/csv", "application/json", "application/atom+xml"} <= kinds
     assert len(responses) > 20
@@ -92,13 +92,13 @@ def test_errors_redirects_and_the_health_probe_carry_the_headers(client, monkeyp
     monkeypatch.setattr(initiatives.views.dashboard.DashboardView, "get", broken)
     quiet = Client(raise_request_exception=False)
     responses = {
-        "404": client.get("/agreements/no-such-agreement/"),
-        "500": quiet.get("/"),
-        "301 append slash": client.get("/agreements"),
-        "405": client.post("/agreements/"),
-        "400 bad host": client.get("/agreements/", HTTP_HOST="evil.example"),
+        "404": client.get("/en/agreements/no-such-agreement/"),
+        "500": quiet.get("/en/"),
+        "301 append slash": client.get("/en/agreements"),
+        "405": client.post("/en/agreements/"),
+        "400 bad host": client.get("/en/agreements/", HTTP_HOST="evil.example"),
         "healthz": client.get("/healthz"),
-        "HEAD": client.head("/countries/"),
+        "HEAD": client.head("/en/countries/"),
     }
     assert [r.status_code for r in responses.values()] == [404, 500, 301, 405, 400, 200, 200]
     assert_secure(responses)
@@ -125,7 +125,7 @@ def test_admin_pages_carry_the_headers(client, staff_client):
 
 
 def test_cached_pages_still_carry_the_headers(client, portal_data):
-    first, second = client.get("/agreements/"), client.get("/agreements/")
+    first, second = client.get("/en/agreements/"), client.get("/en/agreements/")
     assert first.content == second.content
     assert_secure({"first": first, "second": second})
 
@@ -153,7 +153,7 @@ def blocked_markup(html: str) -> list[str]:
 
 def test_public_pages_have_no_inline_script_or_style(client, portal_data):
     # /api/docs/ is Swagger UI's own page, checked for scripts alone below.
-    responses = walk(client, ["/", "/search/?q=mou", "/agreements/no-such-agreement/"])
+    responses = walk(client, ["/en/", "/en/search/?q=mou", "/en/agreements/no-such-agreement/"])
     html = {
         url: blocked_markup(r.content.decode())
         for url, r in responses.items()
@@ -214,7 +214,7 @@ def test_a_browser_reports_no_policy_violation_on_pages_and_admin(live_server):
     world = portal_world(size=2)
     root = get_user_model().objects.create_superuser("root", "root@example.org", "x" * 20)
     device = authenticator(root)
-    public = ["/", "/agreements/?country=be", world["agreements"][0].get_absolute_url()]
+    public = ["/en/", "/en/agreements/?country=be", world["agreements"][0].get_absolute_url()]
     admin = [
         reverse("admin:initiatives_agreement_changelist"),
         reverse("admin:initiatives_agreement_add"),
@@ -260,13 +260,15 @@ UNEXPECTED_METHODS = ["TRACE", "PUT", "PATCH", "DELETE", "CONNECT", "PROPFIND", 
 def test_unexpected_methods_are_refused_with_a_405_on_every_kind_of_address(client, portal_data):
     addresses = [
         "/",
-        "/agreements/",
-        "/agreements/?format=csv",
-        "/agreements/korea-belgium-sme-startup-mou-2026/",
-        "/countries/kr/",
-        "/search/?q=korea",
-        "/feeds/agreements/",
-        "/feeds/meetings.ics",
+        "/en/",
+        "/ko/agreements/",
+        "/en/agreements/",
+        "/en/agreements/?format=csv",
+        "/en/agreements/korea-belgium-sme-startup-mou-2026/",
+        "/en/countries/kr/",
+        "/en/search/?q=korea",
+        "/en/feeds/agreements/",
+        "/en/feeds/meetings.ics",
         "/sitemap.xml",
         "/robots.txt",
         "/api/",

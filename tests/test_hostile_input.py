@@ -41,13 +41,13 @@ def parameters(filterset, *extra) -> tuple[str, ...]:
 
 
 ENDPOINTS = [
-    *[Endpoint(f"/{c.segment}/", parameters(c.filterset)) for c in COLLECTIONS],
-    Endpoint("/countries/", parameters(filters.CountryFilter)),
-    Endpoint("/search/", ("q", "page", "kind")),
-    Endpoint("/", ("q",)),
-    Endpoint("/feeds/agreements/", parameters(filters.AgreementFilter)),
-    Endpoint("/feeds/meetings/", parameters(filters.MeetingFilter)),
-    Endpoint("/feeds/meetings.ics", parameters(filters.MeetingFilter)),
+    *[Endpoint(f"/en/{c.segment}/", parameters(c.filterset)) for c in COLLECTIONS],
+    Endpoint("/en/countries/", parameters(filters.CountryFilter)),
+    Endpoint("/en/search/", ("q", "page", "kind")),
+    Endpoint("/en/", ("q",)),
+    Endpoint("/en/feeds/agreements/", parameters(filters.AgreementFilter)),
+    Endpoint("/en/feeds/meetings/", parameters(filters.MeetingFilter)),
+    Endpoint("/en/feeds/meetings.ics", parameters(filters.MeetingFilter)),
     *[
         Endpoint(f"/api/{prefix}/", parameters(viewset.filterset_class, "page_size"))
         for prefix, viewset, _basename in router.registry
@@ -121,7 +121,7 @@ def test_no_generated_parameters_give_a_server_error(client, small_world, endpoi
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("path", ["/agreements/{}/", "/countries/{}/", "/api/agreements/{}/"])
+@pytest.mark.parametrize("path", ["/en/agreements/{}/", "/en/countries/{}/", "/api/agreements/{}/"])
 @EXAMPLES
 @given(slug=st.one_of(st.sampled_from(HOSTILE), st.text(min_size=1, max_size=60)))
 def test_no_generated_address_gives_a_server_error(client, path, slug):

@@ -71,7 +71,7 @@ def every_kind_of_page(world) -> dict[str, str]:
         "dashboard": reverse("initiatives:dashboard"),
         "search": reverse("initiatives:search") + "?q=minister",
         "search-empty": reverse("initiatives:search"),
-        "not-found": "/agreements/no-such-agreement/",
+        "not-found": reverse("initiatives:agreement-list") + "no-such-agreement/",
     }
 
 

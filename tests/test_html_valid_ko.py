@@ -1,4 +1,4 @@
-"""Korean pages are valid HTML too: the checks of test_html_valid.py, with Accept-Language: ko.
+"""Korean pages are valid HTML too: the checks of test_html_valid.py, at the /ko/ addresses.
 
 Needs Java and vnu.jar, as test_html_valid.py says; skipped without them.
 """
@@ -6,6 +6,7 @@ Needs Java and vnu.jar, as test_html_valid.py says; skipped without them.
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from tests import factories as f
 from tests.test_html_valid import every_kind_of_page, html_errors
@@ -21,7 +22,8 @@ def korean_client():
 
 def test_every_kind_of_page_is_valid_html_in_korean(korean_client, tmp_path):
     world = f.portal_world(size=6)
-    urls = every_kind_of_page(world)
+    with translation.override("ko"):
+        urls = every_kind_of_page(world)
     urls["admin-login"] = reverse("admin:login")
     page = korean_client.get(urls["dashboard"]).content.decode()
     assert '<html lang="ko">' in page
@@ -34,11 +36,12 @@ def test_every_fixture_list_and_country_page_is_valid_html_in_korean(
 ):
     from initiatives.models import Country
 
-    urls = {
-        f"{route}-list": reverse(f"initiatives:{route}-list")
-        for route in ["agreement", "council", "meeting", "organization", "person", "country"]
-    }
-    for country in Country.objects.filter(ministries__isnull=False).distinct():
-        urls[f"country-{country.code}"] = country.get_absolute_url()
+    with translation.override("ko"):
+        urls = {
+            f"{route}-list": reverse(f"initiatives:{route}-list")
+            for route in ["agreement", "council", "meeting", "organization", "person", "country"]
+        }
+        for country in Country.objects.filter(ministries__isnull=False).distinct():
+            urls[f"country-{country.code}"] = country.get_absolute_url()
     errors = html_errors(korean_client, urls, tmp_path)
     assert not errors, "\n".join(errors)

@@ -74,6 +74,16 @@ def english_client() -> Client:
     return Client(headers={"accept-language": "en"})
 
 
+def ko(url: str) -> str:
+    """The page at ``url`` in Korean: its address under /ko/ (the prefix decides)."""
+    return re.sub(r"^/(en|ko)/", "/ko/", url)
+
+
+def en(url: str) -> str:
+    """The page at ``url`` in English, under /en/."""
+    return re.sub(r"^/(en|ko)/", "/en/", url)
+
+
 # The catalogue ------------------------------------------------------------------------
 
 
@@ -124,7 +134,7 @@ def test_partial_dates_are_written_the_korean_way_in_korean(value, precision, en
 @pytest.mark.django_db
 def test_a_korean_page_shows_dates_in_korean():
     agreement = f.AgreementFactory(slug="mou", signed="2024-04")
-    response = korean_client().get(agreement.get_absolute_url())
+    response = korean_client().get(ko(agreement.get_absolute_url()))
     assert '<time datetime="2024-04">2024년 4월</time>' in response.content.decode()
 
 
@@ -132,8 +142,8 @@ def test_a_korean_page_shows_dates_in_korean():
 def test_last_changed_and_retrieved_dates_are_written_in_the_page_language():
     agreement = f.AgreementFactory(slug="mou")
     changed = timezone.localdate(agreement.updated_at)
-    korean = korean_client().get(agreement.get_absolute_url()).content.decode()
-    english = english_client().get(agreement.get_absolute_url()).content.decode()
+    korean = korean_client().get(ko(agreement.get_absolute_url())).content.decode()
+    english = english_client().get(en(agreement.get_absolute_url())).content.decode()
     iso = changed.isoformat()
     assert (
         f'<time datetime="{iso}">{changed.year}년 {changed.month}월 {changed.day}일</time>'
@@ -146,12 +156,12 @@ def test_last_changed_and_retrieved_dates_are_written_in_the_page_language():
 
 
 @pytest.mark.django_db
-def test_every_kind_of_page_is_in_korean_with_accept_language_ko():
+def test_every_kind_of_page_is_in_korean_at_its_korean_address():
     urls = every_kind_of_page(f.portal_world(size=3))
     phrases = interface_phrases()
     for name, url in urls.items():
-        english = english_client().get(url)
-        korean = korean_client().get(url)
+        english = english_client().get(en(url))
+        korean = korean_client().get(ko(url))
         assert korean.status_code == english.status_code, url
         assert '<html lang="ko">' in korean.content.decode(), name
         assert '<html lang="en">' in english.content.decode(), name
@@ -169,9 +179,9 @@ def test_every_kind_of_page_is_in_korean_with_accept_language_ko():
     ],
 )
 def test_navigation_is_in_the_requested_language(language, expected):
-    response = Client(headers={"accept-language": language}).get(
-        reverse("initiatives:agreement-list")
-    )
+    with translation.override(language):
+        url = reverse("initiatives:agreement-list")
+    response = Client().get(url)
     found = texts(response)
     assert f'<html lang="{language}">' in response.content.decode()
     for label in expected:
@@ -181,13 +191,14 @@ def test_navigation_is_in_the_requested_language(language, expected):
 @pytest.mark.django_db
 def test_the_list_heading_and_filters_are_in_korean():
     f.AgreementFactory(slug="mou")
-    found = texts(korean_client().get(reverse("initiatives:agreement-list")))
+    found = texts(korean_client().get(ko(reverse("initiatives:agreement-list"))))
     assert {"협정", "필터", "필터 적용", "결과 1건"} <= found
 
 
 @pytest.mark.django_db
 def test_an_unknown_language_gets_english():
-    response = Client(headers={"accept-language": "fr"}).get(reverse("initiatives:dashboard"))
+    response = Client(headers={"accept-language": "fr"}).get("/", follow=True)
+    assert response.redirect_chain == [("/en/", 302)]
     assert '<html lang="en">' in response.content.decode()
 
 
@@ -195,33 +206,138 @@ def test_an_unknown_language_gets_english():
 
 
 @pytest.mark.django_db
-def test_the_switcher_offers_the_other_language_and_returns_to_the_same_address():
+def test_the_switcher_links_to_the_same_page_and_query_in_the_other_language():
     f.AgreementFactory(slug="mou")
-    url = reverse("initiatives:agreement-list") + "?country=kr&sort=name&q=MOU"
-    page = english_client().get(url).content.decode()
-    assert f'action="{reverse("set_language")}" method="post"' in page
-    assert 'name="next" value="/agreements/?country=kr&amp;sort=name&amp;q=MOU"' in page
-    assert 'name="language" value="ko" lang="ko">한국어</button>' in page
+    query = "?country=kr&amp;sort=name&amp;q=MOU"
+    page = Client().get("/en/agreements/?country=kr&sort=name&q=MOU").content.decode()
+    switcher = re.search(r'<nav class="language-switcher".*?</nav>', page, re.S).group()
+    # A plain link (no form, no script), named in its own language.
+    assert "<form" not in switcher and "<button" not in switcher
+    assert f'<a href="/ko/agreements/{query}" hreflang="ko" lang="ko">한국어</a>' in switcher
+    assert "English" not in switcher
 
-    client = Client()
-    response = client.post(reverse("set_language"), {"language": "ko", "next": url})
-    assert response.status_code == 302
-    assert response["Location"] == url
-    korean = client.get(response["Location"]).content.decode()
+    korean = Client().get("/ko/agreements/?country=kr&sort=name&q=MOU").content.decode()
+    switcher = re.search(r'<nav class="language-switcher".*?</nav>', korean, re.S).group()
+    assert f'<a href="/en/agreements/{query}" hreflang="en" lang="en">English</a>' in switcher
     assert '<html lang="ko">' in korean
-    assert 'name="language" value="en" lang="en">English</button>' in korean
-
-    back = client.post(reverse("set_language"), {"language": "en", "next": url})
-    assert back["Location"] == url
-    assert '<html lang="en">' in client.get(url).content.decode()
 
 
 @pytest.mark.django_db
-def test_the_switcher_never_sends_a_visitor_to_another_site():
-    response = Client().post(
-        reverse("set_language"), {"language": "ko", "next": "https://example.com/"}
-    )
-    assert response["Location"] == "/"
+def test_the_switcher_on_a_detail_page_links_to_the_same_record():
+    agreement = f.AgreementFactory(slug="mou")
+    with translation.override("ko"):
+        korean_url = agreement.get_absolute_url()
+    assert korean_url == "/ko/agreements/mou/"
+    page = Client().get("/en/agreements/mou/").content.decode()
+    assert '<a href="/ko/agreements/mou/" hreflang="ko" lang="ko">한국어</a>' in page
+
+
+@pytest.mark.django_db
+def test_a_missing_page_has_no_alternates_and_the_switcher_still_works():
+    for url, other in [
+        ("/ko/agreements/no-such-agreement/", "/en/agreements/no-such-agreement/"),
+        ("/ko/no-such-section/", "/en/"),
+    ]:
+        page = Client().get(url)
+        assert page.status_code == 404
+        html = page.content.decode()
+        assert f'<a href="{other}" hreflang="en" lang="en">English</a>' in html
+        head = html.split("</head>")[0]
+        assert "hreflang" not in head and 'rel="canonical"' not in head
+
+
+# Addresses per language ------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        ({"accept-language": "ko"}, "/ko/"),
+        ({"accept-language": "ko-KR,ko;q=0.9,en;q=0.8"}, "/ko/"),
+        ({"accept-language": "en-GB,en;q=0.9"}, "/en/"),
+        ({"accept-language": "fr"}, "/en/"),
+        ({}, "/en/"),
+    ],
+)
+def test_the_root_redirects_to_the_language_the_browser_asks_for(headers, expected):
+    response = Client(headers=headers).get("/")
+    assert response.status_code == 302
+    assert response["Location"] == expected
+    # Caches must keep one answer per language asked.
+    assert {"Accept-Language", "Cookie"} <= {v.strip() for v in response["Vary"].split(",")}
+
+
+@pytest.mark.django_db
+def test_the_language_cookie_beats_accept_language_at_an_address_without_a_prefix():
+    client = Client(headers={"accept-language": "en"})
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ko"
+    response = client.get("/agreements/?country=kr&sort=name")
+    assert response.status_code == 302
+    assert response["Location"] == "/ko/agreements/?country=kr&sort=name"
+
+
+@pytest.mark.django_db
+def test_an_address_without_a_prefix_or_its_slash_redirects_to_the_language_page():
+    f.AgreementFactory(slug="mou")
+    response = Client(headers={"accept-language": "ko"}).get("/agreements/mou", follow=True)
+    assert response.redirect_chain[-1][0] == "/ko/agreements/mou/"
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_prefix_decides_the_language_whatever_the_browser_asks():
+    client = Client(headers={"accept-language": "ko"})
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ko"
+    response = client.get("/en/agreements/")
+    assert response.status_code == 200
+    assert '<html lang="en">' in response.content.decode()
+    assert response["Content-Language"] == "en"
+    assert "Accept-Language" not in response["Vary"]
+    korean = Client(headers={"accept-language": "en"}).get("/ko/agreements/")
+    assert '<html lang="ko">' in korean.content.decode()
+
+
+@pytest.mark.django_db
+def test_addresses_outside_the_pages_keep_no_prefix():
+    assert reverse("healthz") == "/healthz"
+    assert reverse("sitemap") == "/sitemap.xml"
+    assert reverse("robots") == "/robots.txt"
+    assert reverse("api:agreement-list").startswith("/api/")
+    assert reverse("admin:index") == "/admin/"
+    for language in ("en", "ko"):
+        with translation.override(language):
+            assert reverse("initiatives:dashboard") == f"/{language}/"
+            assert reverse("feeds:agreements") == f"/{language}/feeds/agreements/"
+    assert Client().get("/healthz").status_code == 200
+    assert Client().get("/ko/healthz").status_code == 404
+    assert Client().get("/ko/api/agreements/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_api_gives_labels_in_the_language_asked_by_header_or_parameter():
+    f.AgreementFactory(slug="mou", kind="mou")
+    english = Client().get("/api/agreements/").json()
+    by_header = Client(headers={"accept-language": "ko"}).get("/api/agreements/").json()
+    by_parameter = Client(headers={"accept-language": "en"}).get("/api/agreements/?lang=ko")
+    assert by_parameter["Content-Language"] == "ko"
+    english_row, korean_row = english["results"][0], by_header["results"][0]
+    assert english_row["kind"] == korean_row["kind"] == "mou"
+    assert by_parameter.json()["results"][0] == korean_row
+    assert korean_row != english_row
+
+
+@pytest.mark.django_db
+def test_every_page_names_itself_and_its_other_language_in_its_head():
+    f.AgreementFactory(slug="mou")
+    for language in ("en", "ko"):
+        page = Client().get(f"/{language}/agreements/mou/")
+        head = page.content.decode().split("</head>")[0]
+        base = "http://testserver"
+        assert f'<link rel="canonical" href="{base}/{language}/agreements/mou/">' in head
+        assert f'<link rel="alternate" hreflang="en" href="{base}/en/agreements/mou/">' in head
+        assert f'<link rel="alternate" hreflang="ko" href="{base}/ko/agreements/mou/">' in head
+        assert f'<link rel="alternate" hreflang="x-default" href="{base}/agreements/mou/">' in head
 
 
 # Record names ---------------------------------------------------------------------------
@@ -240,33 +356,33 @@ def test_a_korean_name_is_shown_on_korean_pages_and_the_english_one_otherwise():
     named.save()
     unnamed = f.AgreementFactory(slug="unnamed", name="Joint declaration", parties=(ministry,))
 
-    korean = korean_client().get(named.get_absolute_url()).content.decode()
+    korean = korean_client().get(ko(named.get_absolute_url())).content.decode()
     assert "<h1>스타트업 협력 양해각서</h1>" in korean
     assert '<p class="other-name" lang="en">MOU on startups</p>' in korean
     assert ">중소벤처기업부</a>" in korean
     assert ">대한민국</a>" in korean
 
-    english = english_client().get(named.get_absolute_url()).content.decode()
+    english = english_client().get(en(named.get_absolute_url())).content.decode()
     assert "<h1>MOU on startups</h1>" in english
     assert '<p class="other-name" lang="ko">스타트업 협력 양해각서</p>' in english
     assert ">Ministry of SMEs and Startups</a>" in english
     assert ">Korea, Republic of</a>" in english
 
     # No Korean name: the English one, marked as English, never an invented Korean one.
-    fallback = korean_client().get(unnamed.get_absolute_url()).content.decode()
+    fallback = korean_client().get(ko(unnamed.get_absolute_url())).content.decode()
     assert '<h1 lang="en">Joint declaration</h1>' in fallback
     assert "other-name" not in fallback
 
-    listed = korean_client().get(reverse("initiatives:agreement-list")).content.decode()
+    listed = korean_client().get(ko(reverse("initiatives:agreement-list"))).content.decode()
     assert ">스타트업 협력 양해각서</a>" in listed
     assert 'lang="en">Joint declaration</a>' in listed
 
 
 @pytest.mark.django_db
 def test_countries_are_listed_by_their_korean_names_in_korean(portal_data):
-    korean = korean_client().get(reverse("initiatives:country-list")).content.decode()
+    korean = korean_client().get(ko(reverse("initiatives:country-list"))).content.decode()
     assert ">벨기에</a>" in korean
-    english = english_client().get(reverse("initiatives:country-list")).content.decode()
+    english = english_client().get(en(reverse("initiatives:country-list"))).content.decode()
     assert ">Belgium</a>" in english
 
 
@@ -294,11 +410,11 @@ def test_sort_orders_and_filter_choices_are_in_korean():
         slug="mss", name="Ministry of SMEs and Startups", name_ko="중소벤처기업부"
     )
     f.AgreementFactory(slug="mou", parties=(ministry,))
-    korean = korean_client().get(reverse("initiatives:agreement-list"))
+    korean = korean_client().get(ko(reverse("initiatives:agreement-list")))
     assert {"서명일, 최신순", "서명일, 오래된 순", "이름 오름차순 (A–Z)"} <= texts(korean)
     for choice in ["대한민국", "중소벤처기업부", "양해각서"]:
         assert f'>{choice} <span class="count">(1)</span>' in korean.content.decode()
-    english = texts(english_client().get(reverse("initiatives:agreement-list")))
+    english = texts(english_client().get(en(reverse("initiatives:agreement-list"))))
     assert {"signing date, newest first", "Korea, Republic of"} <= english
 
 
@@ -307,19 +423,18 @@ def test_related_agreements_read_as_korean_sentences():
     old = f.AgreementFactory(slug="old", name="Earlier MOU", signed="2020")
     new = f.AgreementFactory(slug="new", name="New MOU")
     f.AgreementRelationFactory(from_agreement=new, to_agreement=old)
-    newer = korean_client().get(new.get_absolute_url()).content.decode()
+    newer = korean_client().get(ko(new.get_absolute_url())).content.decode()
+    link = f'<a href="{ko(old.get_absolute_url())}" lang="en">Earlier MOU</a>'
+    assert f"이 협정은 {link}을(를) 대체합니다" in newer
+    older = korean_client().get(ko(old.get_absolute_url())).content.decode()
     assert (
-        f'이 협정은 <a href="{old.get_absolute_url()}" lang="en">Earlier MOU</a>을(를) 대체합니다'
-        in (newer)
-    )
-    older = korean_client().get(old.get_absolute_url()).content.decode()
-    assert (
-        f'<a href="{new.get_absolute_url()}" lang="en">New MOU</a>이(가) 이 협정을 대체합니다'
+        f'<a href="{ko(new.get_absolute_url())}" lang="en">New MOU</a>이(가) 이 협정을 대체합니다'
         in (older)
     )
-    english = english_client().get(new.get_absolute_url()).content.decode()
+    english = english_client().get(en(new.get_absolute_url())).content.decode()
     assert (
-        f'This agreement supersedes <a href="{old.get_absolute_url()}">Earlier MOU</a>' in english
+        f'This agreement supersedes <a href="{en(old.get_absolute_url())}">Earlier MOU</a>'
+        in english
     )
 
 
@@ -338,8 +453,8 @@ def test_the_admin_and_its_own_pages_are_in_korean(admin_user):
 @pytest.mark.django_db
 def test_a_sources_language_is_named_not_coded(client):
     source = f.SourceFactory(slug="press-release")
-    english_page = english_client().get(source.get_absolute_url()).content.decode()
+    english_page = english_client().get(en(source.get_absolute_url())).content.decode()
     assert "<dd>English</dd>" in english_page
-    assert "<dd>영어</dd>" in korean_client().get(source.get_absolute_url()).content.decode()
-    facet = english_client().get("/sources/").context["facets"][0].choices
+    assert "<dd>영어</dd>" in korean_client().get(ko(source.get_absolute_url())).content.decode()
+    facet = english_client().get("/en/sources/").context["facets"][0].choices
     assert [(c.value, c.label) for c in facet] == [("en", "English")]

@@ -78,10 +78,10 @@ def test_the_calendar_is_the_text_the_icalendar_package_writes(client, rf):
     f.MeetingFactory(slug="month-only", held="2024-02")
     f.MeetingFactory(slug="draft", held="2024-03-02", is_published=False)
 
-    response = client.get("/feeds/meetings.ics")
+    response = client.get("/en/feeds/meetings.ics")
 
     shown = Meeting.objects.filter(slug__in=["long-one", "planned"]).order_by("-held_on")
-    expected = package_calendar(rf.get("/feeds/meetings.ics"), shown, left_out=1)
+    expected = package_calendar(rf.get("/en/feeds/meetings.ics"), shown, left_out=1)
     assert response.content == expected
     assert Calendar.from_ical(response.content).walk("VEVENT")
 
@@ -101,14 +101,14 @@ def test_the_calendar_reads_the_same_queries_for_any_number_of_meetings(client):
     body = f.CouncilFactory(slug="c")
     for i in range(2):
         f.MeetingFactory(slug=f"a-{i}", council=body, held=f"2024-01-1{i}", country_code="kr")
-    few = queries(client, "/feeds/meetings.ics")
+    few = queries(client, "/en/feeds/meetings.ics")
     for i in range(12):
         f.MeetingFactory(
             slug=f"b-{i}", held=f"2024-02-1{i % 10}", country_code="be", city="Brussels"
         )
     f.MeetingFactory(slug="undated", held="2024")
     # The meetings, their public councils, and the count of those left out.
-    assert queries(client, "/feeds/meetings.ics") == few == 3
+    assert queries(client, "/en/feeds/meetings.ics") == few == 3
 
 
 # The source page -------------------------------------------------------------------

@@ -212,7 +212,7 @@ def test_country_timeline_is_in_date_order(client, belgium):
 
 
 def test_upper_case_country_code_redirects(client, belgium):
-    response = client.get("/countries/BE/")
+    response = client.get("/en/countries/BE/")
     assert response.status_code == 301
     assert response["Location"] == reverse("initiatives:country-detail", args=["be"])
 
@@ -279,7 +279,7 @@ def test_a_list_row_never_starts_or_ends_with_a_separator(client):
         slug="draft-company", kind=Organization.Kind.COMPANY, is_published=False
     )
     f.SupportCaseFactory(slug="case", company=hidden, sector="Cosmetics", country_code="be")
-    for url in ["/sources/", "/support-cases/"]:
+    for url in ["/en/sources/", "/en/support-cases/"]:
         for line in meta_lines(page(client, url)):
             assert not line.startswith("·") and not line.endswith("·"), (url, line)
 
@@ -291,8 +291,8 @@ def test_counts_of_one_read_in_the_singular(client):
     f.MeetingFactory(
         slug="meeting", held="2024-05-02", country_code="be", related_agreements=(mou,)
     )
-    dashboard = page(client, "/")
+    dashboard = page(client, "/en/")
     assert "2024: 1 agreement, 1 meeting." in dashboard
     assert '<span class="number">1</span> agreement</a>' in dashboard
-    countries = page(client, "/countries/")
+    countries = page(client, "/en/countries/")
     assert "1 agreement · 1 meeting · 1 ministry" in countries

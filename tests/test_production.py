@@ -137,7 +137,7 @@ def test_production_is_https_only_with_secure_cookies_and_shared_sessions(tmp_pa
 def test_production_redirects_plain_http_except_the_health_probe(tmp_path):
     code = (
         "import django; django.setup(); from django.test import Client; c = Client(); "
-        "r = c.get('/agreements/', HTTP_HOST='portal.example.org'); "
+        "r = c.get('/en/agreements/', HTTP_HOST='portal.example.org'); "
         "print(r.status_code, r.headers.get('Location')); "
         "r = c.get('/healthz', HTTP_HOST='portal.example.org'); print(r.status_code); "
         "r = c.get('/healthz', HTTP_HOST='portal.example.org', HTTP_X_FORWARDED_PROTO='https'); "
@@ -147,7 +147,7 @@ def test_production_redirects_plain_http_except_the_health_probe(tmp_path):
     result = run_python(code, env)
     assert result.returncode == 0, result.stderr
     redirect, probe, secure_probe = result.stdout.splitlines()
-    assert redirect == "301 https://portal.example.org/agreements/"
+    assert redirect == "301 https://portal.example.org/en/agreements/"
     assert probe == "200"
     assert secure_probe.startswith("200 max-age=31536000")
 

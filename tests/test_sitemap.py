@@ -27,6 +27,7 @@ def portal_data(portal_data_for_module, db):
 
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+XHTML = "{http://www.w3.org/1999/xhtml}"
 RECORDS = [
     Agreement,
     Ministry,
@@ -80,19 +81,40 @@ COLLECTION_PATHS = [
 
 def test_sitemap_lists_the_dashboard_the_lists_and_every_published_detail_page(client, portal_data):
     urls = sitemap_urls(client)
-    expected = {
-        f"http://testserver{record.get_absolute_url()}"
+    paths = {
+        record.get_absolute_url().removeprefix("/en")
         for model in RECORDS
         for record in model.objects.published()
     }
-    expected |= {f"http://testserver/countries/{code}/" for code in records_per_country()}
-    expected |= {f"http://testserver/regions/{slug}/" for slug in records_per_region()}
-    lists = {f"http://testserver/{name}/" for name in COLLECTION_PATHS} | {
-        "http://testserver/",
-        "http://testserver/countries/",
-        "http://testserver/regions/",
+    paths |= {f"/countries/{code}/" for code in records_per_country()}
+    paths |= {f"/regions/{slug}/" for slug in records_per_region()}
+    paths |= {f"/{name}/" for name in COLLECTION_PATHS} | {"/", "/countries/", "/regions/"}
+    # Every page once in each language.
+    expected = {f"http://testserver/{lang}{path}" for lang in ("en", "ko") for path in paths}
+    assert set(urls) == expected
+
+
+def test_every_address_names_its_language_versions_and_the_default(client, portal_data):
+    mou = "/agreements/korea-belgium-sme-startup-mou-2026/"
+    found = {}
+    for page in sitemap_pages(client):
+        root = ET.fromstring(client.get(page.removeprefix("http://testserver")).content)
+        for url in root.findall(f"{SITEMAP}url"):
+            found[url.find(f"{SITEMAP}loc").text] = {
+                link.get("hreflang"): link.get("href") for link in url.findall(f"{XHTML}link")
+            }
+    alternates = {
+        "en": f"http://testserver/en{mou}",
+        "ko": f"http://testserver/ko{mou}",
+        "x-default": f"http://testserver{mou}",
     }
-    assert set(urls) == expected | lists
+    assert found[f"http://testserver/en{mou}"] == alternates
+    assert found[f"http://testserver/ko{mou}"] == alternates
+    assert all(set(links) == {"en", "ko", "x-default"} for links in found.values())
+    # The page's own head says the same.
+    head = client.get(f"/ko{mou}").content.decode().split("</head>")[0]
+    for language, href in alternates.items():
+        assert f'<link rel="alternate" hreflang="{language}" href="{href}">' in head
 
 
 def test_every_address_in_the_sitemap_opens(client, portal_data):
@@ -110,8 +132,8 @@ def test_drafts_stay_out_of_the_sitemap(client, portal_data):
     factories.AgreementFactory(slug="draft-agreement", is_published=False)
     factories.SupportCaseFactory(slug="draft-case", is_published=False, staff_notes="STAFF-NOTE")
     text = " ".join(sitemap_urls(client))
-    assert "/agreements/draft-agreement/" not in text
-    assert "/support-cases/draft-case/" not in text
+    assert "/en/agreements/draft-agreement/" not in text
+    assert "/en/support-cases/draft-case/" not in text
     assert "STAFF" not in text
 
 
@@ -119,8 +141,9 @@ def test_a_large_collection_is_split_into_pages_of_the_limit(client, portal_data
     monkeypatch.setattr(sitemaps.RecordSitemap, "limit", 2)
     pages = sitemap_pages(client)
     agreements = [page for page in pages if "sitemap-agreement.xml" in page]
+    # Each agreement is listed in both languages: twice the addresses.
     published = Agreement.objects.published().count()
-    assert len(agreements) == -(-published // 2) > 1
+    assert len(agreements) == -(-2 * published // 2) > 1
     assert set(sitemap_urls(client)) >= {
         f"http://testserver{a.get_absolute_url()}" for a in Agreement.objects.published()
     }

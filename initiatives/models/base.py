@@ -353,9 +353,12 @@ SLUG_MARK = "slug-mark"
 
 
 @functools.cache
-def detail_url_parts(route_name: str, script_prefix: str, urlconf) -> tuple[str, str]:
+def detail_url_parts(
+    route_name: str, script_prefix: str, urlconf, language: str | None
+) -> tuple[str, str]:
     """A detail page's address before and after the slug, reversed once per kind of
-    record: pages link hundreds of records, and a slug needs no quoting in a path."""
+    record and language (the address's prefix, /ko/…): pages link hundreds of records,
+    and a slug needs no quoting in a path."""
     url = reverse(f"initiatives:{route_name}-detail", args=[SLUG_MARK], urlconf=urlconf)
     before, after = url.split(SLUG_MARK)
     return before, after
@@ -440,7 +443,9 @@ class Record(DisplayNameMixin, PartialDatesValidated):
             super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        before, after = detail_url_parts(self.route_name, get_script_prefix(), get_urlconf())
+        before, after = detail_url_parts(
+            self.route_name, get_script_prefix(), get_urlconf(), get_language()
+        )
         return f"{before}{self.slug}{after}"
 
     def natural_key(self):

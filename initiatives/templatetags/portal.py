@@ -8,10 +8,13 @@ import datetime
 import json
 
 from django import template
-from django.utils import timezone
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst, get_text_list
+from django.utils.translation import get_language_from_path
 from django.utils.translation import gettext as _
 
 from initiatives.dates import PartialDate
@@ -159,3 +162,52 @@ def record_description(record) -> str:
         "kind": kind,
         "name": display_name(record),
     }
+
+
+@dataclasses.dataclass(frozen=True)
+class LanguageVersion:
+    code: str
+    name: str  # in its own language ("한국어")
+    path: str  # the same page in this language, with the same query string
+    url: str  # the same, absolute (for hreflang)
+    same_page: bool  # False: the page has no address per language, ``path`` is the home page
+    # For the default language's version (settings.LANGUAGE_CODE): the address without a
+    # prefix, which redirects to the reader's language: hreflang="x-default", as the
+    # sitemap gives it (Django's sitemaps with x_default); "" for the others.
+    x_default: str
+
+
+def path_in_language(request, language: str) -> str | None:
+    """The address of the request's page in ``language``, its query string kept; None
+    when the address is no public page (a 404)."""
+    match = getattr(request, "resolver_match", None)
+    if match is None or not get_language_from_path(request.path_info):
+        return None
+    with translation.override(language):
+        try:
+            path = reverse(match.view_name, args=match.args, kwargs=match.kwargs)
+        except NoReverseMatch:
+            return None
+    query = request.META.get("QUERY_STRING", "")
+    return f"{path}?{query}" if query else path
+
+
+@register.simple_tag(takes_context=True)
+def language_versions(context) -> list[LanguageVersion]:
+    """The page in each of the portal's languages, for the switcher and the hreflang
+    alternates; on a page with no address per language (a 404), each language's home page."""
+    request = context.get("request")
+    if request is None:
+        return []
+    versions = []
+    for code, _name in settings.LANGUAGES:
+        path = path_in_language(request, code)
+        same_page = path is not None
+        if not same_page:
+            with translation.override(code):
+                path = reverse("initiatives:dashboard")
+        name = translation.get_language_info(code)["name_local"]
+        url = request.build_absolute_uri(path)
+        x_default = url.replace(f"/{code}/", "/", 1) if code == settings.LANGUAGE_CODE else ""
+        versions.append(LanguageVersion(code, name, path, url, same_page, x_default))
+    return versions
