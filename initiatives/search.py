@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.db import connection
+from django.db.models.expressions import RawSQL
 from django.utils.safestring import mark_safe
 
 from .dates import PartialDate
@@ -246,6 +247,30 @@ def sqlite_matches(query: str, kind: str):
         ranked = cursor.fetchall()
     capped = sum(counts.values()) > SEARCH_COUNT_CAP
     return ranked, counts, capped
+
+
+# The lists' "q" ---------------------------------------------------------------------------
+
+
+def matching_records(model, text: str) -> RawSQL | None:
+    """The ids of the published records of ``model`` whose entries hold every word of
+    ``text`` as search matches them (any order, phrases, Korean particles, linked names),
+    as a subquery for ``pk__in``; None when ``text`` has no word but common ones."""
+    found = terms(text)
+    if not any(t.kind != "word" or t.words[0] not in STOP_WORDS for t in found):
+        return None
+    kind = model._meta.model_name
+    if connection.vendor == "postgresql":
+        return RawSQL(
+            "SELECT record_id FROM initiatives_searchentry WHERE kind = %s "
+            f"AND document @@ to_tsquery('{CONFIG}', %s)",
+            [kind, tsquery(found)],
+        )
+    return RawSQL(
+        "SELECT record_id FROM initiatives_searchentry WHERE kind = %s AND id IN "
+        f"(SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)",
+        [kind, fts_query(found)],
+    )
 
 
 # Did you mean ----------------------------------------------------------------------------

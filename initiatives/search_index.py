@@ -276,13 +276,16 @@ def write(model, ids) -> None:
                     "pk", flat=True
                 )
             )
-            SearchEntry.objects.filter(pk__in=stale).delete()
-            if connection.vendor == "sqlite" and stale:
-                with connection.cursor() as cursor:
-                    for begin in range(0, len(stale), 500):
-                        part = stale[begin : begin + 500]
-                        marks = ", ".join(["%s"] * len(part))
-                        cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({marks})", part)
+            # Deleted as rows (a queryset's delete() would read every entry and signal
+            # each one), from the FTS table too on SQLite.
+            tables = ["initiatives_searchentry"]
+            tables += [FTS_TABLE] if connection.vendor == "sqlite" else []
+            with connection.cursor() as cursor:
+                for begin in range(0, len(stale), 500):
+                    part = stale[begin : begin + 500]
+                    marks = ", ".join(["%s"] * len(part))
+                    for table, key in zip(tables, ["id", "rowid"], strict=False):
+                        cursor.execute(f"DELETE FROM {table} WHERE {key} IN ({marks})", part)
             insert(entries_for(model, chunk))
 
 
@@ -350,9 +353,9 @@ def rebuild(models=None) -> int:
     """Write every entry again (after a raw load or a bulk COPY); the number written."""
     with transaction.atomic():
         if models is None:
-            SearchEntry.objects.all().delete()
-            if connection.vendor == "sqlite":
-                with connection.cursor() as cursor:
+            with connection.cursor() as cursor:
+                cursor.execute("DELETE FROM initiatives_searchentry")
+                if connection.vendor == "sqlite":
                     cursor.execute(f"DELETE FROM {FTS_TABLE}")
         for model in models or SPECS:
             ids = model._base_manager.filter(is_published=True).values_list("pk", flat=True)
