@@ -1,16 +1,19 @@
 """Writing the search index (models.search.SearchEntry): one entry per published record.
 
-An entry is written from the record and the published records it links (``LINKS``):
-its parties, country (English and Korean names), council, people, with their acronyms
-and aliases, so "Belgium MOU" or "KOSME visa" find what a person means. Korean words are
+An entry is written from the record and the published records it links (``SPECS``):
+its parties, country (English and Korean names) and the regions and groupings that
+country belongs to, council, people, with their acronyms and aliases, so "Belgium MOU",
+"유럽 협약" or "KOSME visa" find what a person means. Korean words are
 indexed as the pairs of letters they hold ("벨기에와" as 벨기 기에 에와), so a Korean name
 is found inside a word with a particle attached, by the same full-text index (PostgreSQL's
 GIN, SQLite's FTS5) that serves English words.
 
 Entries are kept in step by signals: saving or deleting a record, an alias, a citation,
 a link row (a party, a participant, a post) or a many-to-many link writes the entries it
-changes. Rows loaded raw (``loaddata``, the loader) and the synthetic data's COPY write
-none: those callers run ``rebuild()`` when done, and ``migrate`` builds an empty index.
+changes; so does renaming or deleting a region, or adding or removing its countries
+(the entries of the records of those countries). Rows loaded raw (``loaddata``, the
+loader) and the synthetic data's COPY write none: those callers run ``rebuild()`` when
+done, and ``migrate`` builds an empty index.
 """
 
 import re
@@ -278,13 +281,14 @@ def write(model, ids) -> None:
             )
             # Deleted as rows (a queryset's delete() would read every entry and signal
             # each one), from the FTS table too on SQLite.
-            tables = ["initiatives_searchentry"]
-            tables += [FTS_TABLE] if connection.vendor == "sqlite" else []
+            tables = [("initiatives_searchentry", "id")]
+            if connection.vendor == "sqlite":
+                tables.append((FTS_TABLE, "rowid"))
             with connection.cursor() as cursor:
                 for begin in range(0, len(stale), 500):
                     part = stale[begin : begin + 500]
                     marks = ", ".join(["%s"] * len(part))
-                    for table, key in zip(tables, ["id", "rowid"], strict=False):
+                    for table, key in tables:
                         cursor.execute(f"DELETE FROM {table} WHERE {key} IN ({marks})", part)
             insert(entries_for(model, chunk))
 
