@@ -427,6 +427,12 @@ def rescore(entry, base: float, text: str) -> tuple[float, str]:
     labels = set(tokens(entry.labels))
     if labels and any(word in labels for word in words):
         score += 0.6
+        # ... and the other words in the records it links ("EU MOU", "유럽 협약": an MOU
+        # with a party in the EU) ask for this record more than for one that only
+        # mentions them.
+        rest = [word for word in words if word not in labels]
+        if rest and has_words(" ".join(entry.linked.split("\n")), rest):
+            score += 0.6
     # A name covering more of what was typed ranks higher; a short name is a closer one.
     shortest = min((len(simple(line)) for line in names), default=0) or 1
     score += 0.3 * min(1.0, len(typed) / shortest)
@@ -487,9 +493,7 @@ def search(text: str, kind: str = "", limit: int = PAGE_SIZE) -> Results:
     if not ranked:
         return results
     best = max(score for _pk, score in ranked) or 1.0
-    entries = SearchEntry.objects.defer("document", "body", "linked").in_bulk(
-        [pk for pk, _score in ranked]
-    )
+    entries = SearchEntry.objects.defer("document", "body").in_bulk([pk for pk, _score in ranked])
     hits = []
     for pk, score in ranked:
         if pk in entries:

@@ -82,7 +82,6 @@ QUERIES = [
     ("유럽연합과 업무협약", "agreement", "korea-belgium-sme-startup-mou-2026", 1),
     ("ASEAN consultative body", "council", "consultative-body-vietnam", 3),
     ("아세안 협의체", "council", "consultative-body-singapore", 3),
-    ("ASEAN embassy", "organization", "embassy-vietnam", 3),
 ]
 
 
