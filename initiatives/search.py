@@ -141,11 +141,14 @@ def term_of(word: str) -> Term:
     return Term([word])
 
 
-def tsquery(found: list[Term], any_term: bool = False) -> str:
-    """PostgreSQL's to_tsquery text of ``found``: every term, each word quoted."""
+def tsquery(found: list[Term], any_term: bool = False, weights: str = "") -> str:
+    """PostgreSQL's to_tsquery text of ``found``: every term, each word quoted (and found
+    only in the parts of ``weights``, if given: "AB" for names and linked names)."""
 
     def quoted(word):
-        return "'" + word.replace("\\", "").replace("'", "") + "'"
+        return (
+            "'" + word.replace("\\", "").replace("'", "") + "'" + (f":{weights}" if weights else "")
+        )
 
     parts = []
     for term in found:
@@ -154,11 +157,16 @@ def tsquery(found: list[Term], any_term: bool = False) -> str:
         elif term.kind == "korean":
             parts.append("(" + " & ".join(quoted(w) for w in term.words) + ")")
         else:
-            parts.append(quoted(term.words[0]) + (":*" if term.prefix else ""))
+            word = quoted(term.words[0])
+            if term.prefix:
+                word = word + "*" if weights else word + ":*"
+            parts.append(word)
     return (" | " if any_term else " & ").join(parts)
 
 
-def fts_query(found: list[Term], any_term: bool = False) -> str:
+def fts_query(
+    found: list[Term], any_term: bool = False, columns: str = "names aliases linked body"
+) -> str:
     """SQLite FTS5's query text of ``found``."""
 
     def quoted(word):
@@ -174,7 +182,7 @@ def fts_query(found: list[Term], any_term: bool = False) -> str:
             parts.append(quoted(term.words[0]) + ("*" if term.prefix else ""))
     # Only the searched columns (not the kind).
     joined = (" OR " if any_term else " AND ").join(parts)
-    return "{names aliases linked body} : (" + joined + ")"
+    return "{" + columns + "} : (" + joined + ")"
 
 
 # Matching --------------------------------------------------------------------------------
@@ -253,9 +261,11 @@ def sqlite_matches(query: str, kind: str):
 
 
 def matching_records(model, text: str) -> RawSQL | None:
-    """The ids of the published records of ``model`` whose entries hold every word of
-    ``text`` as search matches them (any order, phrases, Korean particles, linked names),
-    as a subquery for ``pk__in``; None when ``text`` has no word but common ones."""
+    """The ids of the published records of ``model`` whose names, other names, kind or
+    linked records' names hold every word of ``text`` as search matches them (any order,
+    phrases, Korean particles), as a subquery for ``pk__in``; None when ``text`` has no
+    word but common ones. Their text (summary, quotes) is left out: a list does not rank,
+    so a record that only mentions a word would stand among those it names."""
     found = terms(text)
     if not any(t.kind != "word" or t.words[0] not in STOP_WORDS for t in found):
         return None
@@ -264,12 +274,12 @@ def matching_records(model, text: str) -> RawSQL | None:
         return RawSQL(
             "SELECT record_id FROM initiatives_searchentry WHERE kind = %s "
             f"AND document @@ to_tsquery('{CONFIG}', %s)",
-            [kind, tsquery(found)],
+            [kind, tsquery(found, weights="AB")],
         )
     return RawSQL(
         "SELECT record_id FROM initiatives_searchentry WHERE kind = %s AND id IN "
         f"(SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)",
-        [kind, fts_query(found)],
+        [kind, fts_query(found, columns="names aliases linked")],
     )
 
 

@@ -345,7 +345,7 @@ def listed(client, path, **params) -> list[str]:
         "korea — belgium",
         "Middle Classes",
         '"memorandum of understanding" belgium',
-        "technology startups belg",
+        "SMEs ministry belg",
     ],
 )
 def test_a_list_s_q_matches_as_search_does(client, belgium_mou, typed):
@@ -356,6 +356,8 @@ def test_a_list_s_q_misses_what_search_misses(client, belgium_mou):
     agreements = reverse("initiatives:agreement-list")
     assert listed(client, agreements, q='"understanding memorandum"') == []
     assert listed(client, agreements, q="belgium xylophone") == []
+    # Text (a summary) is searched, not filtered by: a list does not rank.
+    assert listed(client, agreements, q="technology exchange") == []
     assert listed(client, ministries := reverse("initiatives:ministry-list"), q="벨기에") == [
         "be-smes"
     ]
