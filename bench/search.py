@@ -41,7 +41,21 @@ QUERIES = [
     "중기부는",
     "Oh Yuong-ju",
     "xylophone quartz",
+    "Europe MOU",
+    "유럽 협약",
 ]
+# The lists' q, which matches through the same index (the list's own order, paginated).
+LISTS = [
+    ("initiatives:agreement-list", "belgium mou"),
+    ("initiatives:agreement-list", "벨기에와"),
+    ("initiatives:meeting-list", "korea"),
+    ("initiatives:support-case-list", "cosmetics"),
+    ("initiatives:person-list", "Synthetic"),
+]
+
+
+def load() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
 def percentile(values, share):
@@ -63,6 +77,7 @@ def main(rounds: int):
     client = Client()
     url = reverse("initiatives:search")
     every = []
+    print(f"load average before: {load()}")
     print(f"{'query':28} {'matches':>8} {'page p50':>9} {'page p95':>9} {'search p95':>11}")
     for text in QUERIES:
         results = search(text)
@@ -77,6 +92,17 @@ def main(rounds: int):
         every.append(page_p95)
         print(f"{text:28} {count:>8} {page_median:9.1f} {page_p95:9.1f} {search_p95:11.1f}")
     print(f"worst page p95: {max(every):.1f} ms over {rounds} rounds each")
+    print(f"\n{'list':36} {'page p50':>9} {'page p95':>9}")
+    for name, text in LISTS:
+
+        def listed(name=name, text=text):
+            response = client.get(reverse(name), {"q": text})
+            assert response.status_code == 200, response.status_code
+
+        page_median, page_p95 = timed(listed, rounds)
+        label = f"{reverse(name)}?q={text}"
+        print(f"{label:36} {page_median:9.1f} {page_p95:9.1f}")
+    print(f"load average after: {load()}")
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT count(*) FROM initiatives_searchentry")

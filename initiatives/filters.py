@@ -405,11 +405,21 @@ def by_date(field: str, label=None):
 
 class RecordFilterSet(FacetedFilterSet):
     q = django_filters.CharFilter(
-        method="filter_text", label=_("Name or other name"), max_length=MAX_TEXT
+        method="filter_text", label=_("Names, also of linked records"), max_length=MAX_TEXT
     )
 
     def filter_text(self, queryset, name, value):
-        return queryset.matching(value)
+        """Published records holding every word as search matches them, through its
+        index (names, other names, kind, the names of linked records and of their
+        countries' regions; not text), in the order the list is sorted; text of no word
+        but common ones ("the") by names and other names. Lists, exports, feeds and the
+        API filter published records only, and a draft has no entry."""
+        from .search import matching_records  # search reads the registry, which reads us
+
+        found = matching_records(queryset.model, value)
+        if found is None:
+            return queryset.matching(value)
+        return queryset.filter(pk__in=found)
 
 
 class AgreementFilter(RecordFilterSet):

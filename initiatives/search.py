@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.db import connection
+from django.db.models.expressions import RawSQL
 from django.utils.safestring import mark_safe
 
 from .dates import PartialDate
@@ -140,11 +141,14 @@ def term_of(word: str) -> Term:
     return Term([word])
 
 
-def tsquery(found: list[Term], any_term: bool = False) -> str:
-    """PostgreSQL's to_tsquery text of ``found``: every term, each word quoted."""
+def tsquery(found: list[Term], any_term: bool = False, weights: str = "") -> str:
+    """PostgreSQL's to_tsquery text of ``found``: every term, each word quoted (and found
+    only in the parts of ``weights``, if given: "AB" for names and linked names)."""
 
     def quoted(word):
-        return "'" + word.replace("\\", "").replace("'", "") + "'"
+        return (
+            "'" + word.replace("\\", "").replace("'", "") + "'" + (f":{weights}" if weights else "")
+        )
 
     parts = []
     for term in found:
@@ -153,11 +157,16 @@ def tsquery(found: list[Term], any_term: bool = False) -> str:
         elif term.kind == "korean":
             parts.append("(" + " & ".join(quoted(w) for w in term.words) + ")")
         else:
-            parts.append(quoted(term.words[0]) + (":*" if term.prefix else ""))
+            word = quoted(term.words[0])
+            if term.prefix:
+                word = word + "*" if weights else word + ":*"
+            parts.append(word)
     return (" | " if any_term else " & ").join(parts)
 
 
-def fts_query(found: list[Term], any_term: bool = False) -> str:
+def fts_query(
+    found: list[Term], any_term: bool = False, columns: str = "names aliases linked body"
+) -> str:
     """SQLite FTS5's query text of ``found``."""
 
     def quoted(word):
@@ -173,7 +182,7 @@ def fts_query(found: list[Term], any_term: bool = False) -> str:
             parts.append(quoted(term.words[0]) + ("*" if term.prefix else ""))
     # Only the searched columns (not the kind).
     joined = (" OR " if any_term else " AND ").join(parts)
-    return "{names aliases linked body} : (" + joined + ")"
+    return "{" + columns + "} : (" + joined + ")"
 
 
 # Matching --------------------------------------------------------------------------------
@@ -246,6 +255,32 @@ def sqlite_matches(query: str, kind: str):
         ranked = cursor.fetchall()
     capped = sum(counts.values()) > SEARCH_COUNT_CAP
     return ranked, counts, capped
+
+
+# The lists' "q" ---------------------------------------------------------------------------
+
+
+def matching_records(model, text: str) -> RawSQL | None:
+    """The ids of the published records of ``model`` whose names, other names, kind or
+    linked records' names hold every word of ``text`` as search matches them (any order,
+    phrases, Korean particles), as a subquery for ``pk__in``; None when ``text`` has no
+    word but common ones. Their text (summary, quotes) is left out: a list does not rank,
+    so a record that only mentions a word would stand among those it names."""
+    found = terms(text)
+    if not any(t.kind != "word" or t.words[0] not in STOP_WORDS for t in found):
+        return None
+    kind = model._meta.model_name
+    if connection.vendor == "postgresql":
+        return RawSQL(
+            "SELECT record_id FROM initiatives_searchentry WHERE kind = %s "
+            f"AND document @@ to_tsquery('{CONFIG}', %s)",
+            [kind, tsquery(found, weights="AB")],
+        )
+    return RawSQL(
+        "SELECT record_id FROM initiatives_searchentry WHERE kind = %s AND id IN "
+        f"(SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)",
+        [kind, fts_query(found, columns="names aliases linked")],
+    )
 
 
 # Did you mean ----------------------------------------------------------------------------
@@ -402,6 +437,12 @@ def rescore(entry, base: float, text: str) -> tuple[float, str]:
     labels = set(tokens(entry.labels))
     if labels and any(word in labels for word in words):
         score += 0.6
+        # ... and the other words in the records it links ("EU MOU", "유럽 협약": an MOU
+        # with a party in the EU) ask for this record more than for one that only
+        # mentions them.
+        rest = [word for word in words if word not in labels]
+        if rest and has_words(" ".join(entry.linked.split("\n")), rest):
+            score += 0.6
     # A name covering more of what was typed ranks higher; a short name is a closer one.
     shortest = min((len(simple(line)) for line in names), default=0) or 1
     score += 0.3 * min(1.0, len(typed) / shortest)
@@ -462,9 +503,7 @@ def search(text: str, kind: str = "", limit: int = PAGE_SIZE) -> Results:
     if not ranked:
         return results
     best = max(score for _pk, score in ranked) or 1.0
-    entries = SearchEntry.objects.defer("document", "body", "linked").in_bulk(
-        [pk for pk, _score in ranked]
-    )
+    entries = SearchEntry.objects.defer("document", "body").in_bulk([pk for pk, _score in ranked])
     hits = []
     for pk, score in ranked:
         if pk in entries:

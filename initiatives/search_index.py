@@ -1,16 +1,19 @@
 """Writing the search index (models.search.SearchEntry): one entry per published record.
 
-An entry is written from the record and the published records it links (``LINKS``):
-its parties, country (English and Korean names), council, people, with their acronyms
-and aliases, so "Belgium MOU" or "KOSME visa" find what a person means. Korean words are
+An entry is written from the record and the published records it links (``SPECS``):
+its parties, country (English and Korean names) and the regions and groupings that
+country belongs to, council, people, with their acronyms and aliases, so "Belgium MOU",
+"유럽 협약" or "KOSME visa" find what a person means. Korean words are
 indexed as the pairs of letters they hold ("벨기에와" as 벨기 기에 에와), so a Korean name
 is found inside a word with a particle attached, by the same full-text index (PostgreSQL's
 GIN, SQLite's FTS5) that serves English words.
 
 Entries are kept in step by signals: saving or deleting a record, an alias, a citation,
 a link row (a party, a participant, a post) or a many-to-many link writes the entries it
-changes. Rows loaded raw (``loaddata``, the loader) and the synthetic data's COPY write
-none: those callers run ``rebuild()`` when done, and ``migrate`` builds an empty index.
+changes; so does renaming or deleting a region, or adding or removing its countries
+(the entries of the records of those countries). Rows loaded raw (``loaddata``, the
+loader) and the synthetic data's COPY write none: those callers run ``rebuild()`` when
+done, and ``migrate`` builds an empty index.
 """
 
 import re
@@ -19,7 +22,13 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import connection, transaction
-from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+from django.db.models.signals import (
+    m2m_changed,
+    post_delete,
+    post_migrate,
+    post_save,
+    pre_delete,
+)
 from django.utils import translation
 
 from .models import (
@@ -33,6 +42,7 @@ from .models import (
     Organization,
     Person,
     Program,
+    Region,
     SearchEntry,
     Source,
     SupportCase,
@@ -107,6 +117,13 @@ SPECS = {
     Source: Spec(body=("publisher",), date="published_on"),
 }
 KINDS = {model._meta.model_name: model for model in SPECS}
+# Words people use for a kind of record beyond its label in either language: an MOU is
+# one of the agreements (the collection's name), usually called 업무협약 in Korean (협약
+# within it); an agreement is also a 협약.
+KIND_WORDS = {
+    (Agreement, "mou"): ["agreement", "업무협약"],
+    (Agreement, "agreement"): ["협약"],
+}
 
 
 def field_names(model) -> set[str]:
@@ -195,7 +212,12 @@ def entries_for(model, ids) -> list[SearchEntry]:
                 english = str(label)
             with translation.override("ko"):
                 korean = str(label)
-            labels[value] = [value.replace("-", " "), english, korean]
+            labels[value] = [
+                value.replace("-", " "),
+                english,
+                korean,
+                *KIND_WORDS.get((model, value), []),
+            ]
         kinds = model._base_manager.filter(pk__in=ids).values_list("pk", "kind")
         for pk, value in kinds:
             labelled[pk] = labels.get(value, [])
@@ -210,6 +232,11 @@ def entries_for(model, ids) -> list[SearchEntry]:
             linked.setdefault(pk, []).extend(values)
         if "aliases" in field_names(target):
             for pk, values in collect(model, ids, f"{path}__aliases", ["name"]).items():
+                linked.setdefault(pk, []).extend(values)
+        if target is Country:
+            # The regions and groupings its countries belong to ("Europe", "ASEAN", 유럽).
+            regions = collect(model, ids, f"{path}__regions", ["name", "name_ko"])
+            for pk, values in regions.items():
                 linked.setdefault(pk, []).extend(values)
     entries = []
     for pk, values in records.items():
@@ -252,15 +279,18 @@ def write(model, ids) -> None:
                     "pk", flat=True
                 )
             )
-            SearchEntry.objects.filter(pk__in=stale).delete()
-            if connection.vendor == "sqlite" and stale:
-                with connection.cursor() as cursor:
-                    for begin in range(0, len(stale), 500):
-                        part = stale[begin : begin + 500]
-                        marks = ", ".join(["%s"] * len(part))
-                        cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({marks})", part)
-            entries = SearchEntry.objects.bulk_create(entries_for(model, chunk))
-            write_documents(entries)
+            # Deleted as rows (a queryset's delete() would read every entry and signal
+            # each one), from the FTS table too on SQLite.
+            tables = [("initiatives_searchentry", "id")]
+            if connection.vendor == "sqlite":
+                tables.append((FTS_TABLE, "rowid"))
+            with connection.cursor() as cursor:
+                for begin in range(0, len(stale), 500):
+                    part = stale[begin : begin + 500]
+                    marks = ", ".join(["%s"] * len(part))
+                    for table, key in tables:
+                        cursor.execute(f"DELETE FROM {table} WHERE {key} IN ({marks})", part)
+            insert(entries_for(model, chunk))
 
 
 def columns(entry) -> tuple[str, str, str, str]:
@@ -273,26 +303,53 @@ def columns(entry) -> tuple[str, str, str, str]:
     )
 
 
-def write_documents(entries) -> None:
+def stored() -> list[tuple[str, str, str]]:
+    """The columns an entry is written with (all but its id and document): each one's
+    attribute, quoted name and array type."""
+    return [
+        (
+            field.attname,
+            connection.ops.quote_name(field.column),
+            field.db_type(connection).split("(")[0] + "[]",
+        )
+        for field in SearchEntry._meta.concrete_fields
+        if field.name not in ("id", "document")
+    ]
+
+
+def insert(entries) -> None:
+    """Write new entries and their full-text documents, a chunk in one statement each."""
     if not entries:
         return
-    rows = [(entry.pk, entry.kind, *columns(entry)) for entry in entries]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # Names and other names weigh most (A), linked records next (B), text least.
-            cursor.executemany(
-                "UPDATE initiatives_searchentry SET document = "
-                f"setweight(to_tsvector('{CONFIG}', %s), 'A') || "
-                f"setweight(to_tsvector('{CONFIG}', %s), 'A') || "
-                f"setweight(to_tsvector('{CONFIG}', %s), 'B') || "
-                f"setweight(to_tsvector('{CONFIG}', %s), 'C') WHERE id = %s",
-                [(*texts, pk) for pk, _kind, *texts in rows],
+    if connection.vendor == "postgresql":
+        # One INSERT ... SELECT over arrays (one per column): PostgreSQL computes every
+        # document (to_tsvector) in the same statement. Names and other names weigh most
+        # (A), linked records next (B), text least (C).
+        fields = stored()
+        arrays = [[getattr(entry, attname) for entry in entries] for attname, _c, _t in fields]
+        texts = list(zip(*(columns(entry) for entry in entries), strict=True))
+        casts = [f"%s::{array}" for _attname, _column, array in fields]
+        listed = ", ".join(column for _attname, column, _array in fields)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO initiatives_searchentry ({listed}, document) "
+                f"SELECT {listed}, "
+                f"setweight(to_tsvector('{CONFIG}', t.doc_a), 'A') || "
+                f"setweight(to_tsvector('{CONFIG}', t.doc_b), 'A') || "
+                f"setweight(to_tsvector('{CONFIG}', t.doc_c), 'B') || "
+                f"setweight(to_tsvector('{CONFIG}', t.doc_d), 'C') "
+                f"FROM unnest({', '.join(casts)}, %s::text[], %s::text[], %s::text[], "
+                f"%s::text[]) AS t({listed}, doc_a, doc_b, doc_c, doc_d)",
+                [*arrays, *(list(column) for column in texts)],
             )
-        elif connection.vendor == "sqlite":
+        return
+    entries = SearchEntry.objects.bulk_create(entries)
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
             cursor.executemany(
                 f"INSERT INTO {FTS_TABLE} (rowid, kind, names, aliases, linked, body) "
                 "VALUES (%s, %s, %s, %s, %s, %s)",
-                rows,
+                [(entry.pk, entry.kind, *columns(entry)) for entry in entries],
             )
 
 
@@ -300,9 +357,9 @@ def rebuild(models=None) -> int:
     """Write every entry again (after a raw load or a bulk COPY); the number written."""
     with transaction.atomic():
         if models is None:
-            SearchEntry.objects.all().delete()
-            if connection.vendor == "sqlite":
-                with connection.cursor() as cursor:
+            with connection.cursor() as cursor:
+                cursor.execute("DELETE FROM initiatives_searchentry")
+                if connection.vendor == "sqlite":
                     cursor.execute(f"DELETE FROM {FTS_TABLE}")
         for model in models or SPECS:
             ids = model._base_manager.filter(is_published=True).values_list("pk", flat=True)
@@ -315,8 +372,16 @@ def rebuild(models=None) -> int:
 
 def dependents(instance) -> list[tuple[type, list[int]]]:
     """The records whose entries name ``instance`` (a record or a country)."""
+    return linking(type(instance), [instance.pk])
+
+
+def linking(kind, pks) -> list[tuple[type, list[int]]]:
+    """The records whose entries name any of the records (or countries) ``pks`` of
+    ``kind``."""
     found = []
-    kind = type(instance)
+    pks = list(pks)
+    if not pks:
+        return found
     for model, spec in SPECS.items():
         for path in spec.links:
             steps = path.split("__")
@@ -324,7 +389,7 @@ def dependents(instance) -> list[tuple[type, list[int]]]:
                 prefix = "__".join(steps[:end])
                 if end_model(model, prefix) is kind:
                     ids = list(
-                        model._base_manager.filter(**{prefix: instance.pk})
+                        model._base_manager.filter(**{f"{prefix}__in": pks})
                         .order_by()
                         .values_list("pk", flat=True)
                         .distinct()
@@ -332,6 +397,11 @@ def dependents(instance) -> list[tuple[type, list[int]]]:
                     if ids:
                         found.append((model, ids))
     return found
+
+
+def in_region(region) -> list[tuple[type, list[int]]]:
+    """The records whose entries name ``region``: those linking one of its countries."""
+    return linking(Country, region.countries.values_list("pk", flat=True))
 
 
 def owners(instance) -> list[tuple[type, list[int]]]:
@@ -368,6 +438,8 @@ def refresh(instance, *, deleted=False) -> None:
         work.extend(dependents(instance))
     elif kind is Country:
         work.extend(dependents(instance))
+    elif kind is Region:
+        work.extend(getattr(instance, "_search_dependents", None) or in_region(instance))
     else:
         work.extend(owners(instance))
     for model, ids in work:
@@ -380,7 +452,7 @@ for _model, _spec in SPECS.items():
         _field = _model._meta.get_field(_path.split("__")[0])
         if _field.one_to_many:
             LINK_ROWS.add(_field.related_model)
-WATCHED = {*SPECS, Country, Alias, Citation, *LINK_ROWS}
+WATCHED = {*SPECS, Country, Region, Alias, Citation, *LINK_ROWS}
 
 
 def saved(sender, instance, raw=False, **kwargs):
@@ -406,6 +478,31 @@ def linked_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
             write(dependent, ids)
 
 
+def region_deleting(sender, instance, **kwargs):
+    """Before a region goes (and its countries with it): the records it named, written
+    again once it has gone."""
+    instance._search_dependents = in_region(instance)
+
+
+def region_countries_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
+    """A region gains or loses countries: the records of those countries name it or not."""
+    if action == "pre_clear":
+        # Which countries are about to leave is not known after the clear.
+        if reverse:
+            instance._search_countries = [instance.pk]
+        else:
+            instance._search_countries = list(instance.countries.values_list("pk", flat=True))
+        return
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if action == "post_clear":
+        countries = getattr(instance, "_search_countries", [])
+    else:
+        countries = [instance.pk] if reverse else list(pk_set or ())
+    for dependent, ids in linking(Country, countries):
+        write(dependent, ids)
+
+
 def built(sender, app_config=None, using="default", **kwargs):
     """After ``migrate``: an index that is empty while published records exist is built."""
     if app_config is None or app_config.label != "initiatives":
@@ -422,4 +519,10 @@ def connect() -> None:
     through = {field.remote_field.through for model in SPECS for field in model._meta.many_to_many}
     for model in through:
         m2m_changed.connect(linked_changed, sender=model, dispatch_uid=f"search-index-{model}")
+    pre_delete.connect(region_deleting, sender=Region, dispatch_uid="search-index-region")
+    m2m_changed.connect(
+        region_countries_changed,
+        sender=Region.countries.through,
+        dispatch_uid="search-index-region-countries",
+    )
     post_migrate.connect(built, dispatch_uid="search-index-built")

@@ -299,3 +299,95 @@ def test_only_paths_through_several_records_filter_by_subquery(model, path, expe
     from initiatives.models import crosses_to_many
 
     assert crosses_to_many(apps.get_model("initiatives", model), path) is expected
+
+
+@pytest.fixture
+def belgium_mou():
+    """The Belgium MOU, its Belgian party, and another MOU with no Belgian party."""
+    f.CountryFactory(code="be", name="Belgium", name_ko="벨기에")
+    mss = f.MinistryFactory(slug="mss", name="Ministry of SMEs and Startups", acronym="MSS")
+    belgian = f.MinistryFactory(
+        slug="be-smes", name="Ministry of the Middle Classes", country_code="be"
+    )
+    mofa = f.MinistryFactory(slug="mofa", name="Ministry of Foreign Affairs")
+    mou = f.AgreementFactory(
+        slug="kr-be-mou",
+        name="Korea–Belgium Memorandum of Understanding",
+        kind=Agreement.Kind.MOU,
+        parties=(mss, belgian),
+        summary="Cooperation on startups and technology exchange.",
+        signed="2026-03-04",
+    )
+    other = f.AgreementFactory(
+        slug="mss-mofa-mou",
+        name="MSS–MOFA memorandum on startups",
+        kind=Agreement.Kind.MOU,
+        parties=(mss, mofa),
+        signed="2024",
+    )
+    return {"mou": mou, "other": other}
+
+
+def listed(client, path, **params) -> list[str]:
+    page = client.get(path, params)
+    assert page.status_code == 200
+    return [record.slug for record in page.context["page_obj"]]
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "belgium mou",
+        "MOU Belgium",
+        "벨기에와",
+        "벨기에와 양해각서",
+        "Korea-Belgium",
+        "korea — belgium",
+        "Middle Classes",
+        '"memorandum of understanding" belgium',
+        "SMEs ministry belg",
+    ],
+)
+def test_a_list_s_q_matches_as_search_does(client, belgium_mou, typed):
+    assert listed(client, reverse("initiatives:agreement-list"), q=typed) == ["kr-be-mou"]
+
+
+def test_a_list_s_q_misses_what_search_misses(client, belgium_mou):
+    agreements = reverse("initiatives:agreement-list")
+    assert listed(client, agreements, q='"understanding memorandum"') == []
+    assert listed(client, agreements, q="belgium xylophone") == []
+    # Text (a summary) is searched, not filtered by: a list does not rank.
+    assert listed(client, agreements, q="technology exchange") == []
+    assert listed(client, ministries := reverse("initiatives:ministry-list"), q="벨기에") == [
+        "be-smes"
+    ]
+    assert listed(client, ministries, q="중기부") == []
+
+
+def test_a_list_s_q_filters_and_keeps_the_order_chosen(client, belgium_mou):
+    agreements = reverse("initiatives:agreement-list")
+    assert listed(client, agreements, q="startups", sort="name") == ["kr-be-mou", "mss-mofa-mou"]
+    assert listed(client, agreements, q="startups", sort="-name") == ["mss-mofa-mou", "kr-be-mou"]
+    assert listed(client, agreements, q="startups", sort="signed_on") == [
+        "mss-mofa-mou",
+        "kr-be-mou",
+    ]
+
+
+def test_a_list_s_q_of_common_words_only_matches_names(client, belgium_mou):
+    assert listed(client, reverse("initiatives:agreement-list"), q="on") == ["mss-mofa-mou"]
+
+
+def test_exports_the_api_and_feeds_filter_q_as_the_list_does(client, belgium_mou):
+    params = {"q": "벨기에와 mou"}
+    csv = client.get(reverse("initiatives:agreement-list"), {**params, "format": "csv"})
+    assert csv.status_code == 200
+    text = b"".join(csv.streaming_content if csv.streaming else [csv.content]).decode()
+    assert "Korea–Belgium Memorandum" in text
+    assert "MSS–MOFA" not in text
+    api = client.get("/api/agreements/", params).json()
+    assert [row["slug"] for row in api["results"]] == ["kr-be-mou"]
+    feed = client.get("/feeds/agreements/", params)
+    assert feed.status_code == 200
+    assert b"kr-be-mou" in feed.content
+    assert b"mss-mofa-mou" not in feed.content

@@ -5,6 +5,7 @@ import json
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.urls import reverse
 
 from initiatives import search_index
@@ -203,3 +204,98 @@ def test_past_the_count_cap_a_record_named_as_typed_still_ranks_first(monkeypatc
     results = search("Startup for All")
     assert results.capped
     assert results.hits[0].record.slug == "startup-for-all"
+
+
+@pytest.fixture
+def regions(records):
+    """Belgium in Europe and the EU; Vietnam in ASEAN, with an MOU of a Vietnamese party."""
+    vn = f.CountryFactory(code="vn", name="Viet Nam", name_ko="베트남")
+    europe = f.RegionFactory(slug="europe", name="Europe", name_ko="유럽", countries=("be",))
+    eu = f.RegionFactory(
+        slug="eu",
+        name="European Union",
+        name_ko="유럽연합(EU)",
+        kind="grouping",
+        countries=("be",),
+    )
+    asean = f.RegionFactory(
+        slug="asean", name="ASEAN", name_ko="아세안(ASEAN)", kind="grouping", countries=("vn",)
+    )
+    vietnamese = f.MinistryFactory(slug="vn-mpi", name="Ministry of Planning", country=vn)
+    hanoi = f.AgreementFactory(
+        slug="kr-vn-mou",
+        name="Korea–Viet Nam SME cooperation",
+        kind=Agreement.Kind.MOU,
+        parties=(records["mss"], vietnamese),
+    )
+    return {**locals(), **records}
+
+
+@pytest.mark.parametrize(
+    ("typed", "first"),
+    [
+        ("ASEAN MOU", "kr-vn-mou"),
+        ("아세안 양해각서", "kr-vn-mou"),
+        ("아세안과 업무협약", "kr-vn-mou"),
+        ("Europe MOU", "kr-be-mou"),
+        ("Europe agreement", "kr-be-mou"),
+        ("유럽 협약", "kr-be-mou"),
+        ("EU MOU", "kr-be-mou"),
+        ("European Union memorandum", "kr-be-mou"),
+    ],
+)
+def test_a_record_is_found_by_the_regions_of_its_countries(regions, typed, first):
+    assert slugs(typed)[0] == first
+
+
+def test_region_names_reach_only_the_records_of_its_countries(regions):
+    assert "kr-vn-mou" not in slugs("Europe")
+    assert "kr-be-mou" not in slugs("ASEAN")
+    assert "mss-mofa-mou" not in slugs("Europe") + slugs("ASEAN")
+
+
+def test_the_index_follows_a_region_renamed_gaining_losing_and_deleted(regions):
+    asean, europe, eu = regions["asean"], regions["europe"], regions["eu"]
+    asean.name = "Association of Southeast Asian Nations"
+    asean.name_ko = "동남아시아국가연합"
+    asean.save()
+    assert slugs("Southeast Asian MOU") == ["kr-vn-mou"]
+    assert "kr-vn-mou" not in slugs("ASEAN")
+    europe.countries.add(regions["vn"])
+    assert "kr-vn-mou" in slugs("Europe")
+    europe.countries.remove(regions["vn"])
+    assert "kr-vn-mou" not in slugs("Europe")
+    regions["vn"].regions.add(europe)  # from the country's side
+    assert "kr-vn-mou" in slugs("Europe")
+    regions["vn"].regions.clear()
+    assert "kr-vn-mou" not in slugs("Europe") + slugs("Southeast Asian")
+    eu.countries.clear()
+    assert "kr-be-mou" not in slugs("European Union")
+    assert "kr-be-mou" in slugs("Europe")
+    europe.delete()
+    assert "kr-be-mou" not in slugs("Europe")
+    assert slugs("Belgium MOU")[0] == "kr-be-mou"
+
+
+def test_the_admin_s_region_form_rewrites_the_entries_of_its_countries(
+    admin_user, regions, settings
+):
+    settings.PASSWORD_HASHERS = f.FAST_PASSWORD_HASHERS
+    admin_client = f.log_in_verified(Client(), admin_user)
+    europe = regions["europe"]
+    page = admin_client.post(
+        reverse("admin:initiatives_region_change", args=[europe.pk]),
+        {
+            "slug": "europe",
+            "name": "Old Continent",
+            "name_ko": "구대륙",
+            "kind": "region",
+            "m49_code": "150",
+            "countries": [regions["be"].pk, regions["vn"].pk],
+            "source": "UN M49",
+        },
+    )
+    assert page.status_code == 302
+    assert page.url == reverse("admin:initiatives_region_changelist")
+    assert set(slugs("Old Continent MOU")) == {"kr-be-mou", "kr-vn-mou"}
+    assert set(slugs("구대륙 양해각서")) == {"kr-be-mou", "kr-vn-mou"}

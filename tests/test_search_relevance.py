@@ -73,6 +73,15 @@ QUERIES = [
     ("벨기에와", "ministry", "belgium-ministry-middle-classes-self-employed-smes", 3),
     ("독일 factory", "supportcase", "poen-factory-site-and-permits-germany", 1),
     ("중국과 양해각서", "agreement", "korea-china-sme-innovation-mou-2026", 3),
+    # Regions and groupings of a record's countries, in English and Korean
+    ("Europe agreement", "agreement", "korea-belgium-sme-startup-mou-2026", 1),
+    ("Europe MOU", "agreement", "korea-belgium-sme-startup-mou-2026", 3),
+    ("EU MOU", "agreement", "korea-belgium-sme-startup-mou-2026", 3),
+    ("유럽 양해각서", "agreement", "korea-belgium-sme-startup-mou-2026", 1),
+    ("유럽 협약", "agreement", "korea-belgium-sme-startup-mou-2026", 1),
+    ("유럽연합과 업무협약", "agreement", "korea-belgium-sme-startup-mou-2026", 1),
+    ("ASEAN consultative body", "council", "consultative-body-vietnam", 3),
+    ("아세안 협의체", "council", "consultative-body-singapore", 3),
 ]
 
 
