@@ -387,7 +387,7 @@ def test_exports_the_api_and_feeds_filter_q_as_the_list_does(client, belgium_mou
     assert "MSS–MOFA" not in text
     api = client.get("/api/agreements/", params).json()
     assert [row["slug"] for row in api["results"]] == ["kr-be-mou"]
-    feed = client.get("/feeds/agreements/", params)
+    feed = client.get("/en/feeds/agreements/", params)
     assert feed.status_code == 200
     assert b"kr-be-mou" in feed.content
     assert b"mss-mofa-mou" not in feed.content
