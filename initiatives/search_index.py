@@ -346,8 +346,11 @@ def insert(entries) -> None:
     entries = SearchEntry.objects.bulk_create(entries)
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
+            # OR REPLACE: a row a flush left behind (``flush`` empties the model tables,
+            # not this virtual table, and the entries' keys start again from 1) gives way
+            # to the entry now holding its key, as a restore after a flush needs.
             cursor.executemany(
-                f"INSERT INTO {FTS_TABLE} (rowid, kind, names, aliases, linked, body) "
+                f"INSERT OR REPLACE INTO {FTS_TABLE} (rowid, kind, names, aliases, linked, body) "
                 "VALUES (%s, %s, %s, %s, %s, %s)",
                 [(entry.pk, entry.kind, *columns(entry)) for entry in entries],
             )
