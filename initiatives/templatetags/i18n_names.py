@@ -44,7 +44,7 @@ def other_name(record) -> str:
         shown = format_html('<p class="other-name" lang="en">{}</p>', record.name)
     else:
         shown = format_html('<p class="other-name" lang="ko">{}</p>', record.name_ko)
-    return shown + name_reference(record)
+    return format_html("{}{}", shown, name_reference(record))
 
 
 def name_reference(record) -> str:
