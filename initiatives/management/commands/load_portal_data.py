@@ -94,6 +94,7 @@ class Command(BaseCommand):
                 )
                 ledger.update((entry.model, entry.row_hash) for _row, entry in pending)
             filled = self.fill_source_texts()
+            # Only a full load enters them: a load of named files is about those files.
             named = self.enter_korean_names(ledger, overwrite) if not fixtures else 0
             if added or filled or named:
                 # Rows are loaded raw, which writes no search entries: write them all now.
