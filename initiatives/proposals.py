@@ -1162,7 +1162,10 @@ def build_record(proposal: Proposal, models):
         if proposal.value is None:
             raise CannotDraft(_("The figure's value could not be read."), {"name": name})
         record = models.Metric(
-            name=name, value=proposal.value, unit=proposal.unit[:100], qualifier=proposal.qualifier
+            name=name,
+            value=proposal.value,
+            unit=models.Metric.Unit.code_for(proposal.unit)[:100],
+            qualifier=proposal.qualifier,
         )
         set_date(record, "as_of", proposal)
         subject = proposal.subject

@@ -682,7 +682,7 @@ def portal_world(*, size: int, prefix: str = "w") -> dict:
         )
         MetricFactory(slug=f"{prefix}-metric-{i}", about=body)
         MetricFactory(slug=f"{prefix}-deal-metric-{i}", about=deal, value="3", unit="companies")
-        MetricFactory(slug=f"{prefix}-hub-metric-{i}", about=korea, value=str(i), unit="events")
+        MetricFactory(slug=f"{prefix}-hub-metric-{i}", about=korea, value=str(i), unit="startups")
         if world["agreements"]:
             AgreementRelationFactory(from_agreement=deal, to_agreement=world["agreements"][-1])
         world["agreements"].append(deal)

@@ -10,7 +10,7 @@ Korean names and aliases that their sources give (중소벤처기업부, 오영�
 import pytest
 from django.db import connection
 
-from initiatives.models import Ministry, Organization, Person
+from initiatives.models import Ministry, Person
 from initiatives.search import search
 from tests import factories as f
 
@@ -88,16 +88,13 @@ QUERIES = [
 @pytest.fixture(scope="module")
 def portal_data(portal_data_for_module, django_db_blocker):
     with django_db_blocker.unblock():
-        mss = Ministry.objects.get(slug="mss")
-        f.alias(mss, name="중소벤처기업부", language="ko", kind="translation")
-        f.alias(mss, name="중기부", language="ko", kind="acronym")
-        f.alias(Ministry.objects.get(slug="mofa"), name="외교부", language="ko", kind="acronym")
+        # 중소벤처기업부, 외교부 and 창업진흥원 are the Korean names of record that
+        # load_portal_data enters (fixtures/reference/names_ko.json); what follows is
+        # an editor's work, which no fixture holds.
+        f.alias(Ministry.objects.get(slug="mss"), name="중기부", language="ko", kind="acronym")
         minister = Person.objects.get(slug="oh-young-ju")
         minister.name_ko = "오영주"
         minister.save()
-        kised = Organization.objects.get(slug="kised")
-        kised.name_ko = "창업진흥원"
-        kised.save()
 
 
 def ranked(typed) -> list[tuple[str, str]]:

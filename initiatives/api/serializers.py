@@ -304,6 +304,7 @@ class MinistrySerializer(FiguredRecordSerializer):
         model = Ministry
         fields = [
             *RecordSerializer.common_fields,
+            "name_ko_reference",
             "acronym",
             "country",
             "agencies",
@@ -454,6 +455,7 @@ class OrganizationSerializer(FiguredRecordSerializer):
         model = Organization
         fields = [
             *RecordSerializer.common_fields,
+            "name_ko_reference",
             "kind",
             "acronym",
             "country",

@@ -95,6 +95,12 @@ class Ministry(Searchable):
         Country, verbose_name=_("country"), on_delete=models.PROTECT, related_name="ministries"
     )
     acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    name_ko_reference = models.CharField(
+        _("reference for the Korean name"),
+        max_length=200,
+        blank=True,
+        help_text=_("Where the Korean name is stated, e.g. the statute that names the body."),
+    )
 
     route_name = "ministry"
     document_fields = ("name", "name_ko", "acronym")
@@ -148,6 +154,12 @@ class Organization(Searchable):
         max_length=200,
         blank=True,
         help_text=_("For companies, as the source puts it."),
+    )
+    name_ko_reference = models.CharField(
+        _("reference for the Korean name"),
+        max_length=200,
+        blank=True,
+        help_text=_("Where the Korean name is stated, e.g. the statute that names the body."),
     )
 
     route_name = "organization"

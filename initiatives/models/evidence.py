@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from ..dates import PartialDateAccessor, partial_date_constraint, partial_date_fields
@@ -187,6 +188,17 @@ class Source(Searchable):
         super().save(*args, **kwargs)
 
 
+# Other ways a unit is written in the texts figures are proposed from: {spelling: code}.
+UNIT_SPELLINGS = {
+    "개국": "countries",
+    "개사": "companies",
+    "company": "companies",
+    "country": "countries",
+    "meeting": "meetings",
+    "participant": "participants",
+    "startup": "startups",
+}
+
 # The record a figure describes: exactly one of these.
 FIGURE_SUBJECTS = (
     "agreement",
@@ -209,8 +221,33 @@ class Metric(ExclusiveArc, Record):
         MORE_THAN = "more-than", _("more than")
         EXPECTED = "expected", _("expected")
 
+    class Unit(models.TextChoices):
+        """What a figure counts. The values are the codes the API and the exports give;
+        the labels are what the pages show, in the page's language."""
+
+        MEETINGS = "meetings", pgettext_lazy("figure unit", "meetings")
+        COUNTRIES = "countries", pgettext_lazy("figure unit", "countries")
+        SUPPORT_CASES = "support cases", pgettext_lazy("figure unit", "support cases")
+        INSTANCES = "instances", pgettext_lazy("figure unit", "instances")
+        OVERSEAS_MISSIONS = "overseas missions", pgettext_lazy("figure unit", "overseas missions")
+        MISSIONS = "missions", pgettext_lazy("figure unit", "missions")
+        LOCAL_GOVERNMENTS = "local governments", pgettext_lazy("figure unit", "local governments")
+        PARTICIPANTS = "participants", pgettext_lazy("figure unit", "participants")
+        STARTUPS = "startups", pgettext_lazy("figure unit", "startups")
+        COMPANIES = "companies", pgettext_lazy("figure unit", "companies")
+        RANK = "rank", pgettext_lazy("figure unit", "rank")
+
+        @classmethod
+        def code_for(cls, text: str) -> str:
+            """The code of the unit ``text`` names ("Countries", "개국"), or ``text``
+            itself when the vocabulary has none: an editor then picks one in the admin."""
+            word = " ".join(text.split()).lower()
+            if word in cls.values:
+                return word
+            return UNIT_SPELLINGS.get(word, text)
+
     value = models.DecimalField(_("value"), max_digits=20, decimal_places=2)
-    unit = models.CharField(_("unit"), max_length=100)
+    unit = models.CharField(_("unit"), max_length=100, choices=Unit.choices)
     qualifier = models.CharField(
         _("qualifier"), max_length=20, choices=Qualifier.choices, blank=True
     )

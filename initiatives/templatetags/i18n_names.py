@@ -1,7 +1,8 @@
 """Record names in the interface's language: Korean where a source gives one, else English.
 
 A record's ``name`` is its English name and ``name_ko`` its Korean one (optional, never
-made up). Korean pages show ``name_ko`` where it exists; every other name is shown as
+made up: a source's words, or a public body's statutory name with the statute named in
+``name_ko_reference``). Korean pages show ``name_ko`` where it exists; every other name is shown as
 it is and marked ``lang="en"`` so that screen readers read it as English.
 """
 
@@ -40,8 +41,23 @@ def other_name(record) -> str:
     if not getattr(record, "name_ko", ""):
         return ""
     if korean_interface():
-        return format_html('<p class="other-name" lang="en">{}</p>', record.name)
-    return format_html('<p class="other-name" lang="ko">{}</p>', record.name_ko)
+        shown = format_html('<p class="other-name" lang="en">{}</p>', record.name)
+    else:
+        shown = format_html('<p class="other-name" lang="ko">{}</p>', record.name_ko)
+    return format_html("{}{}", shown, name_reference(record))
+
+
+def name_reference(record) -> str:
+    """Where a Korean name of public record comes from ("Korean name per 정부조직법"),
+    for a record whose Korean name is reference data rather than a source's words."""
+    reference = getattr(record, "name_ko_reference", "")
+    if not reference:
+        return ""
+    return format_html(
+        '<p class="meta name-reference">{} {}</p>',
+        _("Korean name per"),
+        reference,
+    )
 
 
 @register.filter

@@ -13,12 +13,18 @@ Sources hold their text: a source row naming a ``text_file`` gets the text of
 and every citation is checked against its source's text before anything is saved: a
 quote not in the text stops the load with the closest passage shown. Sources loaded
 before they held text get it on the next run.
+
+Korean names of public record (``fixtures/reference/names_ko.json``: a Korean public
+body's statutory name, with the statute that gives it) are entered once each into
+the record's ``name_ko`` and ``name_ko_reference``, and kept in the same ledger: a
+record whose Korean name an editor set, changed or cleared keeps the editor's.
 """
 
 import hashlib
 import json
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.core import serializers
 from django.core.management.base import BaseCommand, CommandError
@@ -33,6 +39,9 @@ FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 SOURCE_TEXTS = FIXTURES_DIR / "sources"
 # In dependency order: countries first, their regions, everything citing them after.
 DEFAULT_FIXTURES = ["countries.json", "regions.json", "portal.json"]
+KOREAN_NAMES = FIXTURES_DIR / "reference" / "names_ko.json"
+# The ledger's label for the entries of KOREAN_NAMES.
+KOREAN_NAMES_LEDGER = "reference:names_ko"
 
 
 def fingerprint(row: dict) -> tuple[str, str, str]:
@@ -85,7 +94,9 @@ class Command(BaseCommand):
                 )
                 ledger.update((entry.model, entry.row_hash) for _row, entry in pending)
             filled = self.fill_source_texts()
-            if added or filled:
+            # Only a full load enters them: a load of named files is about those files.
+            named = self.enter_korean_names(ledger, overwrite) if not fixtures else 0
+            if added or filled or named:
                 # Rows are loaded raw, which writes no search entries: write them all now.
                 search_index.rebuild()
         if verbosity:
@@ -93,6 +104,8 @@ class Command(BaseCommand):
             self.stdout.write(f"{verb} {added} records; left {kept} as they are.")
             if filled:
                 self.stdout.write(f"Stored the text of {filled} sources.")
+            if named:
+                self.stdout.write(f"Entered the Korean names of record of {named} records.")
 
     def load(self, path, pending, overwrite) -> tuple[int, int]:
         saved = skipped = 0
@@ -140,6 +153,35 @@ class Command(BaseCommand):
             return  # the deserializer reports a missing source itself
         if problem := quote_problem(citation.quote, source.text):
             raise CommandError(f"{path.name}: citation from {source.slug}: {problem}")
+
+    @staticmethod
+    def enter_korean_names(ledger, overwrite) -> int:
+        """Give the records KOREAN_NAMES lists their Korean name and its reference, each
+        entry once; the number of records given one. A record that already has another
+        Korean name keeps it (unless ``overwrite``), as does one whose entry was entered
+        before: an editor may have changed or cleared it since."""
+        named = 0
+        entries = []
+        for row in json.loads(KOREAN_NAMES.read_text(encoding="utf-8")):
+            text = json.dumps(row, sort_keys=True, ensure_ascii=False)
+            row_hash = hashlib.sha256(text.encode()).hexdigest()
+            if (KOREAN_NAMES_LEDGER, row_hash) in ledger and not overwrite:
+                continue
+            model = apps.get_model(row["model"])
+            record = model._base_manager.filter(slug=row["slug"]).first()
+            if record is None:
+                continue  # renamed or deleted by an editor, or not loaded: nothing to name
+            if overwrite or not record.name_ko or record.name_ko == row["name_ko"]:
+                record.name_ko = row["name_ko"]
+                record.name_ko_reference = row["reference"]
+                record.save(update_fields=["name_ko", "name_ko_reference"])
+                named += 1
+            entries.append(LoadedFixtureRow(model=KOREAN_NAMES_LEDGER, row=text, row_hash=row_hash))
+        LoadedFixtureRow.objects.bulk_create(
+            [entry for entry in entries if (entry.model, entry.row_hash) not in ledger]
+        )
+        ledger.update((entry.model, entry.row_hash) for entry in entries)
+        return named
 
     @staticmethod
     def fill_source_texts() -> int:

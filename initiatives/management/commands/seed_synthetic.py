@@ -484,7 +484,7 @@ class Generator:
             i,
             f"Synthetic figure {i}",
             value=self.random.randint(1, 500),
-            unit=pick(["meetings", "companies", "cases", "countries"]),
+            unit=pick(["meetings", "companies", "support cases", "countries"]),
             **subject,
             **self.partial_date("as_of", 2018, optional=0.1),
         )
