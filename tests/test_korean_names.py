@@ -139,10 +139,7 @@ def test_the_api_carries_the_korean_name_and_its_reference(client, portal_data):
         "정부조직법 (Government Organization Act)",
     )
     kosme = client.get("/api/organizations/kosme/").json()
-    assert (
-        kosme["name_ko_reference"]
-        == "중소기업진흥에 관한 법률 (Small and Medium Enterprise Promotion Act)"
-    )
+    assert kosme["name_ko_reference"] == "중소기업진흥에 관한 법률"
 
 
 # Figure units -----------------------------------------------------------------------
