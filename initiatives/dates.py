@@ -227,13 +227,15 @@ def read_partial_date(text: str) -> PartialDate | None:
                 month = MONTHS.get(month)
                 if month is None:
                     return None
-            return _partial_date(
+            return partial_date_of(
                 int(parts["year"]), month and int(month), parts["day"] and int(parts["day"])
             )
     return None
 
 
-def _partial_date(year: int, month: int | None, day: int | None) -> PartialDate | None:
+def partial_date_of(year: int, month: int | None, day: int | None) -> PartialDate | None:
+    """The date at the precision of what is given (a year; a month; a day), or None for
+    a day or month the calendar does not have."""
     try:
         if month is None:
             return PartialDate(datetime.date(year, 1, 1), Precision.YEAR)

@@ -18,7 +18,8 @@ from decimal import Decimal, InvalidOperation
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
-from .dates import MAX_YEAR, MIN_YEAR, PartialDate, Precision
+from . import dates
+from .dates import MAX_YEAR, MIN_YEAR, PartialDate, Precision, partial_date_of
 from .quotes import PLAIN_FORMS, SENTENCE_END, WHITESPACE
 
 # Kinds of proposal, in the order the admin lists them.
@@ -176,26 +177,12 @@ def month_number(found: re.Match) -> int | None:
     if groups.get("mnum"):
         return int(groups["mnum"])
     word = (groups.get("month") or "").rstrip(".").lower()
-    return (
-        next(
-            (i for i, name in enumerate(MONTH_NAMES, 1) if name.lower().startswith(word[:3])), None
-        )
-        if word
-        else None
-    )  # noqa: E501
+    return dates.MONTHS.get(word)
 
 
 def make_date(year, month, day) -> PartialDate | None:
-    try:
-        if not MIN_YEAR <= year <= MAX_YEAR:
-            return None
-        if month is None:
-            return PartialDate(datetime.date(year, 1, 1), Precision.YEAR)
-        if day is None:
-            return PartialDate(datetime.date(year, month, 1), Precision.MONTH)
-        return PartialDate(datetime.date(year, month, day), Precision.DAY)
-    except ValueError:
-        return None
+    """A date in the years the portal takes (dates.MIN_YEAR..MAX_YEAR), or None."""
+    return partial_date_of(year, month, day) if MIN_YEAR <= year <= MAX_YEAR else None
 
 
 @dataclass

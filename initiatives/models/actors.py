@@ -17,6 +17,16 @@ from .base import (
 )
 
 
+def name_ko_reference_field() -> models.CharField:
+    """Where a body's Korean name of record comes from (fixtures/reference/names_ko.json)."""
+    return models.CharField(
+        _("reference for the Korean name"),
+        max_length=200,
+        blank=True,
+        help_text=_("Where the Korean name is stated, e.g. the statute that names the body."),
+    )
+
+
 class MinistryQuerySet(RecordQuerySet):
     def for_list(self):
         return self.select_related("country")
@@ -95,12 +105,7 @@ class Ministry(Searchable):
         Country, verbose_name=_("country"), on_delete=models.PROTECT, related_name="ministries"
     )
     acronym = models.CharField(_("acronym"), max_length=30, blank=True)
-    name_ko_reference = models.CharField(
-        _("reference for the Korean name"),
-        max_length=200,
-        blank=True,
-        help_text=_("Where the Korean name is stated, e.g. the statute that names the body."),
-    )
+    name_ko_reference = name_ko_reference_field()
 
     route_name = "ministry"
     document_fields = ("name", "name_ko", "acronym")
@@ -155,12 +160,7 @@ class Organization(Searchable):
         blank=True,
         help_text=_("For companies, as the source puts it."),
     )
-    name_ko_reference = models.CharField(
-        _("reference for the Korean name"),
-        max_length=200,
-        blank=True,
-        help_text=_("Where the Korean name is stated, e.g. the statute that names the body."),
-    )
+    name_ko_reference = name_ko_reference_field()
 
     route_name = "organization"
     document_fields = ("name", "name_ko", "acronym")
