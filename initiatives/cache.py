@@ -26,6 +26,9 @@ exports, from the data version and the key), ``Cache-Control`` (public and short
 the public, ``private`` for staff) and ``Vary``. ``ConditionalGetMiddleware``, outside
 this one, answers 304 to ``If-None-Match`` and ``If-Modified-Since``, cached pages included.
 
+Each process also keeps copies of the pages it served last (``page_copies``), and
+hears of every new version through Redis: most hits then ask Redis nothing.
+
 The cache fails open (portal/redis_cache.py): with Redis down, pages are served
 uncached and figures are counted afresh.
 
@@ -57,6 +60,8 @@ from rest_framework.exceptions import NotAcceptable
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.request import Request
 
+from . import page_copies
+
 VERSION_KEY = "portal:data-version"
 CHANGED_AT_KEY = "portal:data-changed-at"
 HIT_HEADER = "X-Page-Cache"
@@ -71,14 +76,17 @@ def data_version() -> int | None:
         # Start from the clock, so a lost version never falls back to one used before.
         cache.add(VERSION_KEY, time.time_ns(), timeout=None)
         version = cache.get(VERSION_KEY)
+        page_copies.published(version)
     return version
 
 
 def bump_data_version() -> None:
     try:
-        cache.incr(VERSION_KEY)
+        version = cache.incr(VERSION_KEY)
     except ValueError:  # no version yet (or evicted)
         cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+        version = cache.get(VERSION_KEY)
+    page_copies.published(version)
     cache.set(CHANGED_AT_KEY, time.time(), timeout=None)
 
 
@@ -427,19 +435,28 @@ class AnonymousPageCacheMiddleware:
         if representation(request) is None:  # the view answers 406
             return self.get_response(request)
         key = page_key(request)
+        entry = page_copies.get(key)
+        if entry is not None:
+            return self.hit(entry)
         found = cache.get_many([VERSION_KEY, key])
         version = found.get(VERSION_KEY) or data_version()
         if version is None:  # the cache is unavailable: serve without it
             return self.get_response(request)
         if key in found and found[key][0] == version:
-            _version, status, headers, content = found[key]
-            response = HttpResponse(content, status=status, headers=headers)
-            response[HIT_HEADER] = "hit"
-            return response
+            page_copies.put(key, found[key])
+            return self.hit(found[key])
         response = self.get_response(request)
         if may_store(request, response):
             # The version read before rendering: a change meanwhile makes this entry stale.
             entry = (version, response.status_code, dict(response.items()), response.content)
             cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+            page_copies.put(key, entry)
             response[HIT_HEADER] = "miss"
+        return response
+
+    @staticmethod
+    def hit(entry) -> HttpResponse:
+        _version, status, headers, content = entry
+        response = HttpResponse(content, status=status, headers=headers)
+        response[HIT_HEADER] = "hit"
         return response

@@ -13,6 +13,11 @@ for every cache operation. Building one costs more than the round trip to Redis 
 cached page, where a hit is a single MGET (bench/analysis.md). A client is
 thread-safe and only wraps its pool, so one per pool serves every request.
 
+**Events.** ``publish()`` sends a message on the cache's channel (named under its key
+prefix) and ``subscribe()`` listens to it, for processes that keep something of the
+cache's in memory (initiatives/page_copies.py); ``clear()`` publishes ``cleared`` there
+and calls ``ON_CLEAR``'s functions in this process.
+
 **Clearing.** ``clear()`` deletes only the cache's own keys when it has a
 ``KEY_PREFIX`` (``CACHE_KEY_PREFIX``), so users sharing one Redis database, such as
 two test runs on one machine, never empty each other's cache. Without a prefix it
@@ -35,6 +40,11 @@ GLOB_SPECIAL = re.compile(r"([*?\[\]\\])")
 RETRY_AFTER = 5.0
 # When each server (by its address) may next be tried; shared by the process's threads.
 _down_until: dict[str, float] = {}
+# The channel of publish() and subscribe(), under the cache's key prefix.
+EVENTS_CHANNEL = "cache-events"
+CLEARED = "cleared"
+# Called in this process after clear(): what keeps copies of the cache in memory.
+ON_CLEAR: list = []
 
 
 class RedisCacheClient(redis.RedisCacheClient):
@@ -95,7 +105,27 @@ class RedisCache(redis.RedisCache):
         return super().incr(key, delta, version)
 
     @fails_open(False)
+    def publish(self, message: str) -> bool:
+        """Send ``message`` to every subscriber; False when Redis did not take it."""
+        self._cache.get_client(write=True).publish(self.make_key(EVENTS_CHANNEL), message)
+        return True
+
+    def subscribe(self):
+        """A new subscription to the channel (its own connection), confirmed: read it
+        with ``get_message()``. Raises when Redis cannot be reached."""
+        pubsub = self._cache.get_client(write=True).pubsub()
+        pubsub.subscribe(self.make_key(EVENTS_CHANNEL))
+        return pubsub
+
     def clear(self):
+        cleared = self.clear_keys()
+        for forget in ON_CLEAR:
+            forget()
+        self.publish(CLEARED)
+        return cleared
+
+    @fails_open(False)
+    def clear_keys(self):
         if not self.key_prefix:
             return super().clear()
         client = self._cache.get_client(write=True)

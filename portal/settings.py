@@ -306,6 +306,9 @@ CACHES = {
 PAGE_CACHE_SECONDS = int(
     os.environ.get("PAGE_CACHE_SECONDS", "600" if REDIS_URL or not PRODUCTION else "0")
 )
+# Memory each web process may give to its own copies of cached pages, which spare a hit
+# its round trip to Redis (initiatives/page_copies.py); 0 turns them off.
+LOCAL_PAGE_COPIES_BYTES = int(os.environ.get("LOCAL_PAGE_COPIES_BYTES", str(32 * 2**20)))
 # Costly figures (facet counts, counts per country, the dashboard) are kept across
 # requests only in a cache every web process shares and invalidates: Redis, or the one
 # process of a development server. Otherwise each request counts afresh.
