@@ -447,6 +447,8 @@ class AnonymousPageCacheMiddleware:
             return self.hit(found[key])
         response = self.get_response(request)
         if may_store(request, response):
+            # Stored with its caching headers, so a hit need not ask for Last-Modified.
+            http_headers(request, response)
             # The version read before rendering: a change meanwhile makes this entry stale.
             entry = (version, response.status_code, dict(response.items()), response.content)
             cache.set(key, entry, settings.PAGE_CACHE_SECONDS)

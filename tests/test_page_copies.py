@@ -7,6 +7,7 @@ without Redis, except in CI (``REQUIRE_SERVICES``).
 """
 
 import os
+import threading
 import time
 from urllib.parse import urlsplit
 
@@ -78,29 +79,43 @@ def ministry_url():
     return "/en/ministries/mss/"
 
 
-def redis_reads(monkeypatch) -> list:
-    """Every page-cache read of Redis from now on (the one round trip of a hit)."""
-    reads = []
-    get_many = redis_cache.RedisCache.get_many
+def redis_commands(monkeypatch) -> list:
+    """Every command this thread sends Redis from now on (the listener's are its own)."""
+    sent = []
+    execute = redis.Redis.execute_command
+    thread = threading.get_ident()
 
-    def counted(self, keys, *args, **kwargs):
-        reads.append(keys)
-        return get_many(self, keys, *args, **kwargs)
+    def counted(self, *args, **options):
+        if threading.get_ident() == thread:
+            sent.append(args[0])
+        return execute(self, *args, **options)
 
-    monkeypatch.setattr(redis_cache.RedisCache, "get_many", counted)
-    return reads
+    monkeypatch.setattr(redis.Redis, "execute_command", counted)
+    return sent
 
 
 def test_a_repeated_hit_is_served_without_asking_redis(ministry_url, monkeypatch):
     listening()
     client = Client()
     assert client.get(ministry_url)[page_cache.HIT_HEADER] == "miss"
-    reads = redis_reads(monkeypatch)
+    sent = redis_commands(monkeypatch)
     response = client.get(ministry_url)
     assert response.status_code == 200
     assert response[page_cache.HIT_HEADER] == "hit"
     assert b"Ministry of SMEs and Startups" in response.content
-    assert reads == []
+    assert response["Last-Modified"]
+    assert sent == []
+
+
+def test_a_hit_from_redis_is_one_round_trip(ministry_url, monkeypatch, settings):
+    settings.LOCAL_PAGE_COPIES_BYTES = 0
+    client = Client()
+    assert client.get(ministry_url)[page_cache.HIT_HEADER] == "miss"
+    sent = redis_commands(monkeypatch)
+    response = client.get(ministry_url)
+    assert response[page_cache.HIT_HEADER] == "hit"
+    assert response["Last-Modified"]  # kept with the page, not asked for again
+    assert sent == ["MGET"]
 
 
 def test_an_edit_shows_at_once_in_the_process_that_made_it(ministry_url):
