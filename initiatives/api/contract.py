@@ -88,7 +88,10 @@ def postprocess_schema(result, generator, request, public):
         is_list = not any(p["in"] == "path" for p in operation.get("parameters", []))
         if is_list:
             responses["400"] = {
-                "description": "A parameter has a value the document does not allow.",
+                "description": (
+                    "A parameter has a value the document does not allow, or a cursor "
+                    "is not one a page's link gave."
+                ),
                 "content": error_content(FIELD_ERRORS_REF),
             }
             responses["404"] = {

@@ -97,7 +97,12 @@ def keys(queryset) -> list[Key]:
     """The queryset's order as Keys, ending with the primary key (which breaks ties)."""
     model = queryset.model
     terms = queryset.query.order_by or model._meta.ordering
-    found = [key_of(model, term) for term in terms]
+    found = []
+    for term in terms:
+        key = key_of(model, term)
+        # ``sort=name`` orders by name, then name again (the lists' tie-break): once will do.
+        if all(key.name != other.name for other in found):
+            found.append(key)
     pk = model._meta.pk.name
     if not any(key.name in ("pk", pk) for key in found):
         found.append(Key("pk"))

@@ -27,10 +27,11 @@ from . import keyset, serializers
 from .contract import FilterBackend, check_query
 
 SLUG = r"[-a-zA-Z0-9_]+"
-# What django.core.signing writes (URL-safe base64 and colons); the longest a cursor of
-# a 300-character name grows to is well under this.
+# What django.core.signing writes (URL-safe base64, colons, a leading dot when
+# compressed). A cursor holds a name of up to 300 characters, JSON-escaped (6 bytes for
+# a Korean one), then base64'd: under 2,600 characters; the bound leaves room.
 CURSOR_PATTERN = r"^[-A-Za-z0-9_:.]+$"
-CURSOR_LENGTH = 2000
+CURSOR_LENGTH = 4000
 
 
 class Pagination(PageNumberPagination):
