@@ -1,7 +1,7 @@
 """Keyset (cursor) pages of the API: following ``next`` from the first page reaches every
 published record once, in the list's order (NULL dates, ties on date and name, either
 direction, filters kept), past the depth page numbers stop at; a cursor the API did
-not give is a 400; a cursor page runs the queries page 1 runs."""
+not give is a 404 that says so; a cursor page runs the queries page 1 runs."""
 
 import datetime
 from urllib.parse import parse_qs, urlsplit
@@ -152,20 +152,28 @@ def a_cursor(client, query="page_size=4") -> str:
         lambda c: "e30:1vVvVv:Zm9vYmFy",  # made up
     ],
 )
-def test_a_tampered_cursor_is_a_400_naming_it(client, meetings, change):
+def test_a_tampered_cursor_is_a_404_naming_it(client, meetings, change):
+    # Well formed, as the document allows (so not a 400), but it names no place in the
+    # list: as a filter key naming no record, a 404 whose body says what is wrong.
     response = client.get("/api/meetings/", {"page_size": 4, "cursor": change(a_cursor(client))})
-    assert response.status_code == 400
-    assert "cursor" in response.json()["cursor"][0]
+    assert response.status_code == 404
+    assert "Not a cursor this API gave" in response.json()["cursor"][0]
 
 
-def test_a_cursor_of_another_sort_or_with_a_page_is_a_400(client, meetings):
+def test_a_cursor_of_another_sort_is_a_404_and_a_malformed_one_a_400(client, meetings):
+    other_sort = client.get("/api/meetings/", {"cursor": a_cursor(client), "sort": "name"})
+    assert other_sort.status_code == 404
+    assert "another sort order" in other_sort.json()["cursor"][0]
+    malformed = client.get("/api/meetings/", {"cursor": "not a cursor!"})
+    assert malformed.status_code == 400 and "cursor" in malformed.json()
+
+
+def test_a_cursor_outweighs_a_page_number(client, meetings):
     cursor = a_cursor(client)
-    other_sort = client.get("/api/meetings/", {"cursor": cursor, "sort": "name"})
-    assert other_sort.status_code == 400
-    assert "sort order" in other_sort.json()["cursor"][0]
-    with_page = client.get("/api/meetings/", {"cursor": cursor, "page": 2})
-    assert with_page.status_code == 400
-    assert client.get("/api/meetings/", {"cursor": "not a cursor!"}).status_code == 400
+    alone = client.get("/api/meetings/", {"cursor": cursor, "page_size": 4}).json()
+    with_page = client.get("/api/meetings/", {"cursor": cursor, "page_size": 4, "page": 3})
+    assert with_page.status_code == 200
+    assert page_slugs(with_page.json()) == page_slugs(alone) == expected()[4:8]
 
 
 def test_a_cursor_keeps_to_the_filters_it_is_given_with(client, meetings):

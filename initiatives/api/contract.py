@@ -88,16 +88,14 @@ def postprocess_schema(result, generator, request, public):
         is_list = not any(p["in"] == "path" for p in operation.get("parameters", []))
         if is_list:
             responses["400"] = {
-                "description": (
-                    "A parameter has a value the document does not allow, or a cursor "
-                    "is not one a page's link gave."
-                ),
+                "description": "A parameter has a value the document does not allow.",
                 "content": error_content(FIELD_ERRORS_REF),
             }
             responses["404"] = {
                 "description": (
                     "A filter names a record that is not published (the body says which), "
-                    "or the page is past the last one."
+                    "the page is past the last one, or the cursor is not one a page's "
+                    "link gave for this sort."
                 ),
                 "content": error_content(FIELD_ERRORS_REF, ERROR),
             }

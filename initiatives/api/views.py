@@ -42,7 +42,8 @@ class Pagination(PageNumberPagination):
     makes the database read every row before the page. ``next`` is always a ``cursor``
     (keyset.py), from page 1 on: following it costs the same at any depth, so a client
     walks the whole list, and a walk is not 40 cheap pages then a wall at the cap.
-    ``previous`` is a page number on numbered pages, a cursor on cursor pages.
+    ``previous`` is a page number on numbered pages, a cursor on cursor pages. A
+    cursor the API did not give, or gave for another ``sort``, is a 404 that says so.
     """
 
     @property
@@ -66,14 +67,12 @@ class Pagination(PageNumberPagination):
         token = request.query_params.get(self.cursor_query_param)
         if token is None:
             return super().paginate_queryset(self.queryset, request, view)
-        if self.page_query_param in request.query_params:
-            raise exceptions.ValidationError(
-                {self.cursor_query_param: ["Give a cursor or a page number, not both."]}
-            )
         try:
             values, backwards = keyset.read(self.queryset, token)
         except keyset.BadCursor as error:
-            raise exceptions.ValidationError({self.cursor_query_param: [str(error)]}) from None
+            # As a filter key that names no record: the document allows the value (a
+            # 400 is for what it forbids), but it names no place in this list.
+            raise exceptions.NotFound({self.cursor_query_param: [str(error)]}) from None
         size = self.get_page_size(request)
         rows = list(keyset.rows_after(self.queryset, values, size + 1, backwards=backwards))
         more = len(rows) > size
@@ -139,8 +138,9 @@ class Pagination(PageNumberPagination):
                 "required": False,
                 "in": "query",
                 "description": (
-                    "Where a page starts: copy it from a page's next or previous link "
-                    "(not with page). Cursors reach every record, however deep."
+                    "Where a page starts: copy it from a page's next or previous link; "
+                    "it reaches every record, however deep (page is then ignored). "
+                    "One the API did not give, or gave for another sort, is a 404."
                 ),
                 "schema": {
                     "type": "string",
