@@ -41,7 +41,7 @@ class Pagination(PageNumberPagination):
     ``page`` numbers go no deeper than ``COUNT_CAP`` records (a 404 says so): an OFFSET
     makes the database read every row before the page. ``next`` is always a ``cursor``
     (keyset.py), from page 1 on: following it costs the same at any depth, so a client
-    walks the whole list, and a walk is not 40 cheap pages then a wall at the cap.
+    walks the whole list, where by number it would slow page by page to a wall at the cap.
     ``previous`` is a page number on numbered pages, a cursor on cursor pages. A
     cursor the API did not give, or gave for another ``sort``, is a 404 that says so.
     """
