@@ -248,8 +248,8 @@ def public_parameters() -> frozenset[str]:
     """Every query parameter a public page, export, feed or API answer reads."""
     from .registry import COLLECTIONS
 
-    # "p" is a sitemap page.
-    names = {"page", "page_size", "format", "q", "kind", "sort", "lang", "p"}
+    # "p" is a sitemap page; "cursor" where an API page starts (api/keyset.py).
+    names = {"page", "page_size", "cursor", "format", "q", "kind", "sort", "lang", "p"}
     for collection in COLLECTIONS:
         names |= set(collection.filterset.base_filters)
     return frozenset(names)

@@ -94,7 +94,8 @@ def postprocess_schema(result, generator, request, public):
             responses["404"] = {
                 "description": (
                     "A filter names a record that is not published (the body says which), "
-                    "or the page is past the last one."
+                    "the page is past the last one, or the cursor is not one a page's "
+                    "link gave for this sort."
                 ),
                 "content": error_content(FIELD_ERRORS_REF, ERROR),
             }
