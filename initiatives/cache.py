@@ -37,15 +37,19 @@ An edit to a programme leaves the support cases' facet counts alone.
 
 import functools
 import hashlib
+import logging
 import re
+import threading
 import time
+import uuid
 from collections.abc import Callable, Iterable
 from importlib import import_module
 
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.core.signals import request_finished, request_started
+from django.db import connection, connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.urls import Resolver404, resolve
@@ -161,25 +165,48 @@ class TablesRead:
     def __enter__(self):
         self.wrapper = connection.execute_wrapper(self)
         self.wrapper.__enter__()
+        _state_readers().append(self)
         return self
 
     def __exit__(self, *exc):
+        _state_readers().remove(self)
         return self.wrapper.__exit__(*exc)
 
 
 def kept_until_tables_change(key: str, compute: Callable, timeout: int):
     """``compute()``'s result, kept under ``key`` until a table its queries read changes.
 
+    Once a table changes, a request still gets the figure it kept (an outdated one) at
+    once, and the figure is computed afresh after the response (``refresh_after_response``),
+    by one process at a time; the page says its counts are being brought up to date.
+    Where nothing is kept (a cold cache), outside a request (a command, the refresh
+    itself), inside another kept figure's computation, or once the figure has been
+    outdated for ``KEPT_MAX_STALE_SECONDS`` (its refreshes keep failing), it is computed
+    here and now, as before.
+
     The versions are read before computing, so a change made meanwhile makes the kept
     result stale at once rather than hiding behind it.
     """
     if not settings.KEEP_FIGURES:
         return compute()
-    entry = cache.get(key)
+    stale_key = STALE_SINCE_KEY + key
+    found = cache.get_many([key, stale_key])
+    entry = found.get(key)
     if entry is not None:
         versions, value = entry
         if table_versions(versions) == versions:
+            for reader in _state_readers():  # a figure computed from this one reads its tables
+                reader.tables.update(versions)
             return value
+        if may_serve_outdated(found.get(stale_key)):
+            cache.add(stale_key, time.time(), timeout)
+            _state.pending.setdefault(key, (compute, timeout))
+            return value
+    return keep(key, compute, timeout)
+
+
+def keep(key: str, compute: Callable, timeout: int):
+    """Compute the figure, keep it with the versions of the tables it read, and return it."""
     before = table_versions(app_tables())
     if None in before.values():  # the cache cannot tell what changed: keep nothing
         return compute()
@@ -189,13 +216,109 @@ def kept_until_tables_change(key: str, compute: Callable, timeout: int):
     # until any table changes, not for ever.
     versions = {table: before[table] for table in read.tables} if read.tables else before
     cache.set(key, (versions, value), timeout)
+    cache.delete(STALE_SINCE_KEY + key)
     return value
+
+
+# ---- Outdated figures served while they are refreshed (stale-while-revalidate) ----
+
+# When a request first found a kept figure outdated (its refresh deletes this).
+STALE_SINCE_KEY = "portal:kept-stale-since:"
+# Held by the process refreshing a figure; it lapses if that process dies meanwhile.
+REFRESH_LOCK_KEY = "portal:kept-refreshing:"
+REFRESH_LOCK_SECONDS = 10 * 60
+# The header that says a response holds outdated figures (for the API, which has no note).
+STALE_HEADER = "X-Kept-Figures"
+
+logger = logging.getLogger(__name__)
+# Per thread: ``pending`` ({key: (compute, timeout)} of the figures this request served
+# outdated; None outside a request) and ``readers`` (the TablesRead blocks open).
+_state = threading.local()
+
+
+def _state_readers() -> list:
+    if not hasattr(_state, "readers"):
+        _state.readers = []
+    return _state.readers
+
+
+def may_serve_outdated(stale_since: float | None) -> bool:
+    """Whether a request may serve an outdated figure: only inside a request, not while
+    computing another figure (which would keep the outdated one as current), and only
+    until the figure has been outdated for ``KEPT_MAX_STALE_SECONDS``."""
+    if getattr(_state, "pending", None) is None or _state_readers():
+        return False
+    return stale_since is None or time.time() - stale_since <= settings.KEPT_MAX_STALE_SECONDS
+
+
+def figures_refreshing() -> bool:
+    """Whether this request served a kept figure that is being brought up to date."""
+    return bool(getattr(_state, "pending", None))
+
+
+def request_started_handler(**kwargs) -> None:
+    _state.pending = {}
+
+
+def request_finished_handler(**kwargs) -> None:
+    """After the response: refresh the figures the request served outdated."""
+    pending, _state.pending = getattr(_state, "pending", None), None
+    if pending:
+        refresh_after_response(pending, translation.get_language())
+
+
+def refresh_after_response(pending: dict, language: str | None) -> None:
+    """Refresh in a thread of its own, so that the worker answers the next request at
+    once; in the same thread when ``KEPT_REFRESH_IN_BACKGROUND`` is off (the test suite,
+    whose data only its own connection sees)."""
+    if not settings.KEPT_REFRESH_IN_BACKGROUND:
+        refresh_all(pending, language)
+        return
+    thread = threading.Thread(
+        target=refresh_in_background, args=(pending, language), name="kept-refresh", daemon=True
+    )
+    thread.start()
+
+
+def refresh_in_background(pending: dict, language: str | None) -> None:
+    try:
+        refresh_all(pending, language)
+    finally:
+        connections.close_all()  # this thread's own connections
+
+
+def refresh_all(pending: dict, language: str | None) -> None:
+    with translation.override(language):
+        for key, (compute, timeout) in pending.items():
+            try:
+                refresh(key, compute, timeout)
+            except Exception:  # the next request finds it outdated and tries again
+                logger.exception("Refreshing the kept figure %s failed", key)
+
+
+def refresh(key: str, compute: Callable, timeout: int) -> bool:
+    """Compute and keep ``key``'s figure unless another process is at it (a lock in the
+    cache) or it has been refreshed meanwhile; whether this call computed it."""
+    lock, token = REFRESH_LOCK_KEY + key, uuid.uuid4().hex
+    if not cache.add(lock, token, REFRESH_LOCK_SECONDS):
+        return False
+    try:
+        entry = cache.get(key)
+        if entry is not None and table_versions(entry[0]) == entry[0]:
+            return False
+        keep(key, compute, timeout)
+        return True
+    finally:
+        if cache.get(lock) == token:
+            cache.delete(lock)
 
 
 def connect_signals() -> None:
     """Called from the app's ready(): any change to an initiatives model bumps the version."""
     for signal in (post_save, post_delete, m2m_changed):
         signal.connect(data_changed, dispatch_uid="portal-page-cache")
+    request_started.connect(request_started_handler, dispatch_uid="portal-kept-figures")
+    request_finished.connect(request_finished_handler, dispatch_uid="portal-kept-figures")
 
 
 def resolve_path(path: str):
@@ -418,25 +541,34 @@ class AnonymousPageCacheMiddleware:
         http_headers(request, response)
         return response
 
+    def render(self, request):
+        """The view's answer; one holding outdated kept figures is marked so, and neither
+        the page cache nor a browser keeps it (the figures are current moments later)."""
+        response = self.get_response(request)
+        if figures_refreshing():
+            response[STALE_HEADER] = "stale"
+            patch_cache_control(response, no_store=True)
+        return response
+
     def serve(self, request):
         if not may_use_cache(request):
-            return self.get_response(request)
+            return self.render(request)
         canonical = without_unknown_parameters(request)
         if canonical is not None:
             return HttpResponsePermanentRedirect(canonical)
         if representation(request) is None:  # the view answers 406
-            return self.get_response(request)
+            return self.render(request)
         key = page_key(request)
         found = cache.get_many([VERSION_KEY, key])
         version = found.get(VERSION_KEY) or data_version()
         if version is None:  # the cache is unavailable: serve without it
-            return self.get_response(request)
+            return self.render(request)
         if key in found and found[key][0] == version:
             _version, status, headers, content = found[key]
             response = HttpResponse(content, status=status, headers=headers)
             response[HIT_HEADER] = "hit"
             return response
-        response = self.get_response(request)
+        response = self.render(request)
         if may_store(request, response):
             # The version read before rendering: a change meanwhile makes this entry stale.
             entry = (version, response.status_code, dict(response.items()), response.content)
