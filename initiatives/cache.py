@@ -124,6 +124,8 @@ def bump_everything() -> None:
 # ---- Figures kept until a table they read changes ----
 
 TABLE_VERSION_KEY = "portal:table-version:"
+# When a table reached a version (``bump_table_version``), kept for KEPT_MAX_STALE_SECONDS.
+TABLE_CHANGED_AT_KEY = "portal:table-changed-at:"
 QUOTED_NAME = re.compile(r'"(\w+)"')
 
 
@@ -145,10 +147,31 @@ def table_versions(tables: Iterable[str]) -> dict[str, int]:
 
 
 def bump_table_version(table: str) -> None:
+    """Count a change of ``table``, noting when the table reached its new version (how
+    long a figure kept at the version before has been outdated)."""
     try:
-        cache.incr(TABLE_VERSION_KEY + table)
+        version = cache.incr(TABLE_VERSION_KEY + table)
     except ValueError:  # no version yet (or evicted)
         cache.add(TABLE_VERSION_KEY + table, time.time_ns(), timeout=None)
+        return
+    if version is not None:  # None: the cache is out
+        changed_at_key = f"{TABLE_CHANGED_AT_KEY}{table}:{version}"
+        cache.set(changed_at_key, time.time(), settings.KEPT_MAX_STALE_SECONDS + 60)
+
+
+def outdated_for(versions: dict[str, int], current: dict[str, int]) -> float | None:
+    """How long a figure kept at ``versions`` has been outdated: since the first change
+    it misses, the earliest of its tables' next versions; None when that is no longer
+    known (long ago, or the cache lost it)."""
+    keys = [
+        f"{TABLE_CHANGED_AT_KEY}{table}:{version + 1}"
+        for table, version in versions.items()
+        if current.get(table) != version
+    ]
+    found = cache.get_many(keys)
+    if not keys or len(found) < len(keys):
+        return None
+    return time.time() - min(found.values())
 
 
 class TablesRead:
@@ -180,26 +203,25 @@ def kept_until_tables_change(key: str, compute: Callable, timeout: int):
     once, and the figure is computed afresh after the response (``refresh_after_response``),
     by one process at a time; the page says its counts are being brought up to date.
     Where nothing is kept (a cold cache), outside a request (a command, the refresh
-    itself), inside another kept figure's computation, or once the figure has been
-    outdated for ``KEPT_MAX_STALE_SECONDS`` (its refreshes keep failing), it is computed
-    here and now, as before.
+    itself), inside another kept figure's computation, or once the first change the
+    kept figure misses is ``KEPT_MAX_STALE_SECONDS`` old (its refreshes failing, or no
+    one asking since), it is computed here and now, as before: counts never lag an edit
+    by more than that.
 
     The versions are read before computing, so a change made meanwhile makes the kept
     result stale at once rather than hiding behind it.
     """
     if not settings.KEEP_FIGURES:
         return compute()
-    stale_key = STALE_SINCE_KEY + key
-    found = cache.get_many([key, stale_key])
-    entry = found.get(key)
+    entry = cache.get(key)
     if entry is not None:
         versions, value = entry
-        if table_versions(versions) == versions:
+        current = table_versions(versions)
+        if current == versions:
             for reader in _state_readers():  # a figure computed from this one reads its tables
                 reader.tables.update(versions)
             return value
-        if may_serve_outdated(found.get(stale_key)):
-            cache.add(stale_key, time.time(), timeout)
+        if may_serve_outdated(versions, current):
             _state.pending.setdefault(key, (compute, timeout))
             return value
     return keep(key, compute, timeout)
@@ -216,14 +238,11 @@ def keep(key: str, compute: Callable, timeout: int):
     # until any table changes, not for ever.
     versions = {table: before[table] for table in read.tables} if read.tables else before
     cache.set(key, (versions, value), timeout)
-    cache.delete(STALE_SINCE_KEY + key)
     return value
 
 
 # ---- Outdated figures served while they are refreshed (stale-while-revalidate) ----
 
-# When a request first found a kept figure outdated (its refresh deletes this).
-STALE_SINCE_KEY = "portal:kept-stale-since:"
 # Held by the process refreshing a figure; it lapses if that process dies meanwhile.
 REFRESH_LOCK_KEY = "portal:kept-refreshing:"
 REFRESH_LOCK_SECONDS = 10 * 60
@@ -242,13 +261,14 @@ def _state_readers() -> list:
     return _state.readers
 
 
-def may_serve_outdated(stale_since: float | None) -> bool:
-    """Whether a request may serve an outdated figure: only inside a request, not while
-    computing another figure (which would keep the outdated one as current), and only
-    until the figure has been outdated for ``KEPT_MAX_STALE_SECONDS``."""
+def may_serve_outdated(versions: dict[str, int], current: dict[str, int]) -> bool:
+    """Whether a request may serve a figure kept at ``versions``: only inside a request,
+    not while computing another figure (which would keep the outdated one as current),
+    and only until the first change it misses is ``KEPT_MAX_STALE_SECONDS`` old."""
     if getattr(_state, "pending", None) is None or _state_readers():
         return False
-    return stale_since is None or time.time() - stale_since <= settings.KEPT_MAX_STALE_SECONDS
+    age = outdated_for(versions, current)
+    return age is not None and age <= settings.KEPT_MAX_STALE_SECONDS
 
 
 def figures_refreshing() -> bool:

@@ -313,8 +313,8 @@ PAGE_CACHE_SECONDS = int(
 KEEP_FIGURES = os.environ.get("KEEP_FIGURES", "1" if REDIS_URL or not PRODUCTION else "0") == "1"
 # After an edit, a kept figure is served as it was while one process computes it afresh
 # after the response, in a thread of its own (off: in the request's thread, after the
-# response is built; the test suite's way). A figure outdated this long (its refreshes
-# failing) is computed by the request itself.
+# response is built; the test suite's way). A figure missing an edit older than this
+# (its refreshes failing, or no one asking since) is computed by the request itself.
 KEPT_REFRESH_IN_BACKGROUND = os.environ.get("KEPT_REFRESH_IN_BACKGROUND", "1") == "1"
 KEPT_MAX_STALE_SECONDS = int(os.environ.get("KEPT_MAX_STALE_SECONDS", "300"))
 # An agreement with no recorded activity (no council established, meeting held or
