@@ -32,7 +32,12 @@ uncached and figures are counted afresh.
 Costly figures behind the pages (facet counts, records per country, the dashboard)
 are kept longer and more narrowly: each table has a version of its own, and a kept
 figure stays good until a table its queries read changes (``kept_until_tables_change``).
-An edit to a programme leaves the support cases' facet counts alone.
+An edit to a programme leaves the support cases' facet counts alone. After an edit to a
+table a figure reads, requests are served the figure as it was, marked so (a note on
+the page, ``X-Kept-Figures: stale``, and not kept by any cache), while one process
+computes it afresh after the response; it lags the edit by seconds, and never by more
+than ``KEPT_MAX_STALE_SECONDS`` (bench/analysis.md, "The first visit after an edit,
+kept fast").
 """
 
 import functools
