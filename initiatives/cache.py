@@ -261,6 +261,8 @@ _state = threading.local()
 
 
 def _state_readers() -> list:
+    """The TablesRead blocks open in this thread, innermost last: a kept figure read
+    inside one counts as read by each."""
     if not hasattr(_state, "readers"):
         _state.readers = []
     return _state.readers
@@ -282,6 +284,7 @@ def figures_refreshing() -> bool:
 
 
 def request_started_handler(**kwargs) -> None:
+    """From here to the response, outdated figures may be served (and are noted)."""
     _state.pending = {}
 
 
@@ -306,6 +309,7 @@ def refresh_after_response(pending: dict, language: str | None) -> None:
 
 
 def refresh_in_background(pending: dict, language: str | None) -> None:
+    """The refresh thread: the database connections it opened are its own to close."""
     try:
         refresh_all(pending, language)
     finally:
