@@ -35,20 +35,29 @@ uncached and figures are counted afresh.
 Costly figures behind the pages (facet counts, records per country, the dashboard)
 are kept longer and more narrowly: each table has a version of its own, and a kept
 figure stays good until a table its queries read changes (``kept_until_tables_change``).
-An edit to a programme leaves the support cases' facet counts alone.
+An edit to a programme leaves the support cases' facet counts alone. After an edit to a
+table a figure reads, requests are served the figure as it was, marked so (a note on
+the page, ``X-Kept-Figures: stale``, and not kept by any cache), while one process
+computes it afresh after the response; it lags the edit by seconds, and never by more
+than ``KEPT_MAX_STALE_SECONDS`` (bench/analysis.md, "The first visit after an edit,
+kept fast").
 """
 
 import functools
 import hashlib
+import logging
 import re
+import threading
 import time
+import uuid
 from collections.abc import Callable, Iterable
 from importlib import import_module
 
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.core.signals import request_finished, request_started
+from django.db import connection, connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.urls import Resolver404, resolve
@@ -128,6 +137,8 @@ def bump_everything() -> None:
 # ---- Figures kept until a table they read changes ----
 
 TABLE_VERSION_KEY = "portal:table-version:"
+# When a table reached a version (``bump_table_version``), kept for KEPT_MAX_STALE_SECONDS.
+TABLE_CHANGED_AT_KEY = "portal:table-changed-at:"
 QUOTED_NAME = re.compile(r'"(\w+)"')
 
 
@@ -149,10 +160,31 @@ def table_versions(tables: Iterable[str]) -> dict[str, int]:
 
 
 def bump_table_version(table: str) -> None:
+    """Count a change of ``table``, noting when the table reached its new version (how
+    long a figure kept at the version before has been outdated)."""
     try:
-        cache.incr(TABLE_VERSION_KEY + table)
+        version = cache.incr(TABLE_VERSION_KEY + table)
     except ValueError:  # no version yet (or evicted)
         cache.add(TABLE_VERSION_KEY + table, time.time_ns(), timeout=None)
+        return
+    if version is not None:  # None: the cache is out
+        changed_at_key = f"{TABLE_CHANGED_AT_KEY}{table}:{version}"
+        cache.set(changed_at_key, time.time(), settings.KEPT_MAX_STALE_SECONDS + 60)
+
+
+def outdated_for(versions: dict[str, int], current: dict[str, int]) -> float | None:
+    """How long a figure kept at ``versions`` has been outdated: since the first change
+    it misses, the earliest of its tables' next versions; None when that is no longer
+    known (long ago, or the cache lost it)."""
+    keys = [
+        f"{TABLE_CHANGED_AT_KEY}{table}:{version + 1}"
+        for table, version in versions.items()
+        if current.get(table) != version
+    ]
+    found = cache.get_many(keys)
+    if not keys or len(found) < len(keys):
+        return None
+    return time.time() - min(found.values())
 
 
 class TablesRead:
@@ -169,14 +201,25 @@ class TablesRead:
     def __enter__(self):
         self.wrapper = connection.execute_wrapper(self)
         self.wrapper.__enter__()
+        _state_readers().append(self)
         return self
 
     def __exit__(self, *exc):
+        _state_readers().remove(self)
         return self.wrapper.__exit__(*exc)
 
 
 def kept_until_tables_change(key: str, compute: Callable, timeout: int):
     """``compute()``'s result, kept under ``key`` until a table its queries read changes.
+
+    Once a table changes, a request still gets the figure it kept (an outdated one) at
+    once, and the figure is computed afresh after the response (``refresh_after_response``),
+    by one process at a time; the page says its counts are being brought up to date.
+    Where nothing is kept (a cold cache), outside a request (a command, the refresh
+    itself), inside another kept figure's computation, or once the first change the
+    kept figure misses is ``KEPT_MAX_STALE_SECONDS`` old (its refreshes failing, or no
+    one asking since), it is computed here and now, as before: counts never lag an edit
+    by more than that.
 
     The versions are read before computing, so a change made meanwhile makes the kept
     result stale at once rather than hiding behind it.
@@ -186,8 +229,19 @@ def kept_until_tables_change(key: str, compute: Callable, timeout: int):
     entry = cache.get(key)
     if entry is not None:
         versions, value = entry
-        if table_versions(versions) == versions:
+        current = table_versions(versions)
+        if current == versions:
+            for reader in _state_readers():  # a figure computed from this one reads its tables
+                reader.tables.update(versions)
             return value
+        if may_serve_outdated(versions, current):
+            _state.pending.setdefault(key, (compute, timeout))
+            return value
+    return keep(key, compute, timeout)
+
+
+def keep(key: str, compute: Callable, timeout: int):
+    """Compute the figure, keep it with the versions of the tables it read, and return it."""
     before = table_versions(app_tables())
     if None in before.values():  # the cache cannot tell what changed: keep nothing
         return compute()
@@ -200,10 +254,108 @@ def kept_until_tables_change(key: str, compute: Callable, timeout: int):
     return value
 
 
+# ---- Outdated figures served while they are refreshed (stale-while-revalidate) ----
+
+# Held by the process refreshing a figure; it lapses if that process dies meanwhile.
+REFRESH_LOCK_KEY = "portal:kept-refreshing:"
+REFRESH_LOCK_SECONDS = 10 * 60
+# The header that says a response holds outdated figures (for the API, which has no note).
+STALE_HEADER = "X-Kept-Figures"
+
+logger = logging.getLogger(__name__)
+# Per thread: ``pending`` ({key: (compute, timeout)} of the figures this request served
+# outdated; None outside a request) and ``readers`` (the TablesRead blocks open).
+_state = threading.local()
+
+
+def _state_readers() -> list:
+    """The TablesRead blocks open in this thread, innermost last: a kept figure read
+    inside one counts as read by each."""
+    if not hasattr(_state, "readers"):
+        _state.readers = []
+    return _state.readers
+
+
+def may_serve_outdated(versions: dict[str, int], current: dict[str, int]) -> bool:
+    """Whether a request may serve a figure kept at ``versions``: only inside a request,
+    not while computing another figure (which would keep the outdated one as current),
+    and only until the first change it misses is ``KEPT_MAX_STALE_SECONDS`` old."""
+    if getattr(_state, "pending", None) is None or _state_readers():
+        return False
+    age = outdated_for(versions, current)
+    return age is not None and age <= settings.KEPT_MAX_STALE_SECONDS
+
+
+def figures_refreshing() -> bool:
+    """Whether this request served a kept figure that is being brought up to date."""
+    return bool(getattr(_state, "pending", None))
+
+
+def request_started_handler(**kwargs) -> None:
+    """From here to the response, outdated figures may be served (and are noted)."""
+    _state.pending = {}
+
+
+def request_finished_handler(**kwargs) -> None:
+    """After the response: refresh the figures the request served outdated."""
+    pending, _state.pending = getattr(_state, "pending", None), None
+    if pending:
+        refresh_after_response(pending, translation.get_language())
+
+
+def refresh_after_response(pending: dict, language: str | None) -> None:
+    """Refresh in a thread of its own, so that the worker answers the next request at
+    once; in the same thread when ``KEPT_REFRESH_IN_BACKGROUND`` is off (the test suite,
+    whose data only its own connection sees)."""
+    if not settings.KEPT_REFRESH_IN_BACKGROUND:
+        refresh_all(pending, language)
+        return
+    thread = threading.Thread(
+        target=refresh_in_background, args=(pending, language), name="kept-refresh", daemon=True
+    )
+    thread.start()
+
+
+def refresh_in_background(pending: dict, language: str | None) -> None:
+    """The refresh thread: the database connections it opened are its own to close."""
+    try:
+        refresh_all(pending, language)
+    finally:
+        connections.close_all()  # this thread's own connections
+
+
+def refresh_all(pending: dict, language: str | None) -> None:
+    with translation.override(language):
+        for key, (compute, timeout) in pending.items():
+            try:
+                refresh(key, compute, timeout)
+            except Exception:  # the next request finds it outdated and tries again
+                logger.exception("Refreshing the kept figure %s failed", key)
+
+
+def refresh(key: str, compute: Callable, timeout: int) -> bool:
+    """Compute and keep ``key``'s figure unless another process is at it (a lock in the
+    cache) or it has been refreshed meanwhile; whether this call computed it."""
+    lock, token = REFRESH_LOCK_KEY + key, uuid.uuid4().hex
+    if not cache.add(lock, token, REFRESH_LOCK_SECONDS):
+        return False
+    try:
+        entry = cache.get(key)
+        if entry is not None and table_versions(entry[0]) == entry[0]:
+            return False
+        keep(key, compute, timeout)
+        return True
+    finally:
+        if cache.get(lock) == token:
+            cache.delete(lock)
+
+
 def connect_signals() -> None:
     """Called from the app's ready(): any change to an initiatives model bumps the version."""
     for signal in (post_save, post_delete, m2m_changed):
         signal.connect(data_changed, dispatch_uid="portal-page-cache")
+    request_started.connect(request_started_handler, dispatch_uid="portal-kept-figures")
+    request_finished.connect(request_finished_handler, dispatch_uid="portal-kept-figures")
 
 
 def resolve_path(path: str):
@@ -426,14 +578,23 @@ class AnonymousPageCacheMiddleware:
         http_headers(request, response)
         return response
 
+    def render(self, request):
+        """The view's answer; one holding outdated kept figures is marked so, and neither
+        the page cache nor a browser keeps it (the figures are current moments later)."""
+        response = self.get_response(request)
+        if figures_refreshing():
+            response[STALE_HEADER] = "stale"
+            patch_cache_control(response, no_store=True)
+        return response
+
     def serve(self, request):
         if not may_use_cache(request):
-            return self.get_response(request)
+            return self.render(request)
         canonical = without_unknown_parameters(request)
         if canonical is not None:
             return HttpResponsePermanentRedirect(canonical)
         if representation(request) is None:  # the view answers 406
-            return self.get_response(request)
+            return self.render(request)
         key = page_key(request)
         entry = page_copies.get(key)
         if entry is not None:
@@ -441,11 +602,11 @@ class AnonymousPageCacheMiddleware:
         found = cache.get_many([VERSION_KEY, key])
         version = found.get(VERSION_KEY) or data_version()
         if version is None:  # the cache is unavailable: serve without it
-            return self.get_response(request)
+            return self.render(request)
         if key in found and found[key][0] == version:
             page_copies.put(key, found[key])
             return self.hit(found[key])
-        response = self.get_response(request)
+        response = self.render(request)
         if may_store(request, response):
             # Stored with its caching headers, so a hit need not ask for Last-Modified.
             http_headers(request, response)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.text import capfirst
 
+from . import cache
 from .models import Country, Region
 from .registry import COLLECTIONS
 
@@ -33,3 +34,9 @@ def site_navigation(request):
     sections.append(section("region", Region, "initiatives:region-list"))
     parent = next((s for s in sections if s.current == "true" and kind == "detail"), None)
     return {"site_sections": sections, "breadcrumb_parent": parent}
+
+
+def figures_refreshing(request):
+    """Whether the page shows counts kept from before an edit, being brought up to date
+    (``initiatives.cache``): asked when the template reads it, after the view counted."""
+    return {"figures_refreshing": cache.figures_refreshing}

@@ -186,6 +186,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "initiatives.context_processors.site_navigation",
+                "initiatives.context_processors.figures_refreshing",
             ],
         },
     },
@@ -313,6 +314,12 @@ LOCAL_PAGE_COPIES_BYTES = int(os.environ.get("LOCAL_PAGE_COPIES_BYTES", str(32 *
 # requests only in a cache every web process shares and invalidates: Redis, or the one
 # process of a development server. Otherwise each request counts afresh.
 KEEP_FIGURES = os.environ.get("KEEP_FIGURES", "1" if REDIS_URL or not PRODUCTION else "0") == "1"
+# After an edit, a kept figure is served as it was while one process computes it afresh
+# after the response, in a thread of its own (off: in the request's thread, after the
+# response is built; the test suite's way). A figure missing an edit older than this
+# (its refreshes failing, or no one asking since) is computed by the request itself.
+KEPT_REFRESH_IN_BACKGROUND = os.environ.get("KEPT_REFRESH_IN_BACKGROUND", "1") == "1"
+KEPT_MAX_STALE_SECONDS = int(os.environ.get("KEPT_MAX_STALE_SECONDS", "300"))
 # An agreement with no recorded activity (no council established, meeting held or
 # figure reported) for this many months is flagged as quiet.
 QUIET_AFTER_MONTHS = int(os.environ.get("QUIET_AFTER_MONTHS", "12"))

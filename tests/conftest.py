@@ -36,6 +36,16 @@ def run_cache():
     cache.clear()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def refresh_kept_figures_in_the_request_thread():
+    """Outdated kept figures are refreshed after the response in the request's own
+    thread, not a thread of their own: the test's data is visible only to its connection
+    (its transaction), and a test sees the refresh done when the request returns."""
+    from django.conf import settings
+
+    settings.KEPT_REFRESH_IN_BACKGROUND = False
+
+
 @pytest.fixture(scope="session")
 def live_server(request):
     """pytest-django's live server, with static files served as in production.

@@ -7,6 +7,7 @@ Redis the second run is skipped, except in CI (``REQUIRE_SERVICES``), where it f
 """
 
 import os
+import threading
 
 import pytest
 import redis
@@ -86,8 +87,12 @@ def test_a_save_in_between_makes_the_next_get_fresh(client, portal_data, agreeme
     agreement.name = "Renamed Belgian memorandum"
     agreement.save()
     response = client.get(agreements_url)
-    assert cache_state(response) == "miss"
     assert "Renamed Belgian memorandum" in response.text
+    # Rendered afresh with the counts of before the edit, refreshed after the response:
+    # that page is not kept; the next, with current counts, is.
+    assert cache_state(response) == "none"
+    assert response[cache.STALE_HEADER] == "stale"
+    assert cache_state(client.get(agreements_url)) == "miss"
 
 
 def test_unpublishing_and_publishing_show_at_once(client, portal_data, agreements_url):
@@ -262,16 +267,151 @@ def test_facet_counts_outlive_edits_to_tables_they_do_not_read(client, portal_da
     assert facet_queries(client, agreements_url) == []  # rendered afresh, counts kept
 
 
-def test_facet_counts_follow_at_once_an_edit_to_a_table_they_read(
+def belgium_count(response) -> int:
+    """The agreements list's count for Belgium in its country facet (0: not listed)."""
+    (country,) = [f for f in response.context["facets"] if f.param == "country"]
+    return next((c.count for c in country.choices if c.value == "be"), 0)
+
+
+def agreements_counted(response) -> int:
+    """The dashboard's number of published agreements."""
+    return next(
+        item["count"]
+        for item in response.context["counts"]
+        if item["url_name"] == "initiatives:agreement-list"
+    )
+
+
+NOTE = "Some counts on this page are being brought up to date"
+
+
+def test_after_an_edit_the_kept_counts_are_served_then_refreshed_after_the_response(
     client, portal_data, agreements_url
 ):
-    belgian = Ministry.objects.get(slug="belgium-ministry-middle-classes-self-employed-smes")
-    client.get(agreements_url)
+    before = client.get(agreements_url)
+    assert NOTE not in before.text and belgium_count(before) >= 1
+    agreement = Agreement.objects.get(slug=BELGIUM_MOU)
+    agreement.is_published = False
+    agreement.save()
 
+    first = client.get(agreements_url)
+    # The record leaves the list at once; the counts are those of before the edit, and
+    # the page says they are being brought up to date.
+    assert agreement.name not in first.text
+    assert belgium_count(first) == belgium_count(before)
+    assert NOTE in first.text and first[cache.STALE_HEADER] == "stale"
+    assert "no-store" in first["Cache-Control"]
+
+    # The refresh ran after that response (in the request's thread in the suite).
+    second = client.get(agreements_url)
+    assert belgium_count(second) == belgium_count(before) - 1
+    assert NOTE not in second.text and cache.STALE_HEADER not in second
+
+
+def test_an_edit_shows_in_the_counts_on_a_page_asking_them_for_the_first_time(
+    client, portal_data, agreements_url
+):
+    client.get(agreements_url)
+    belgian = Ministry.objects.get(slug="belgium-ministry-middle-classes-self-employed-smes")
     belgian.name = "Renamed Belgian ministry"
     belgian.save()
-    assert facet_queries(client, agreements_url)  # the ministry facet reads ministries
+    # Counts never kept are computed by the request: nothing older to show.
     assert "Renamed Belgian ministry" in client.get(agreements_url + "?kind=mou").text
+
+
+def test_a_figure_another_process_is_refreshing_is_not_refreshed_again(client, portal_data):
+    counted = agreements_counted(client.get("/en/"))
+    Agreement.objects.filter(slug=BELGIUM_MOU).update(is_published=False)
+    cache.bump_everything()  # the update sends no signal
+    # Another worker holds the dashboard's refresh.
+    assert django_cache.add(cache.REFRESH_LOCK_KEY + "dashboard", "another worker", 60)
+
+    assert agreements_counted(client.get("/en/")) == counted
+    still = client.get("/en/")  # this request's refresh found the lock taken
+    assert agreements_counted(still) == counted and still[cache.STALE_HEADER] == "stale"
+
+    django_cache.delete(cache.REFRESH_LOCK_KEY + "dashboard")  # that worker gave up
+    client.get("/en/")
+    assert agreements_counted(client.get("/en/")) == counted - 1
+
+
+def test_a_refresh_started_while_one_runs_leaves_the_figure_to_it(portal_data):
+    computed = []
+
+    def count():
+        computed.append(1)
+        # Another process sets out to refresh the same figure meanwhile.
+        assert cache.refresh("probe", count, 60) is False
+        return Agreement.objects.count()
+
+    assert cache.refresh("probe", count, 60) is True
+    assert computed == [1]
+    assert django_cache.get(cache.REFRESH_LOCK_KEY + "probe") is None  # released
+    # Current now: a refresh asked for later has nothing to do.
+    assert cache.refresh("probe", count, 60) is False and computed == [1]
+
+
+def test_a_figure_outdated_past_the_bound_is_computed_by_the_request(client, portal_data, settings):
+    settings.KEPT_MAX_STALE_SECONDS = 60
+    counted = agreements_counted(client.get("/en/"))
+    Agreement.objects.filter(slug=BELGIUM_MOU).update(is_published=False)
+    cache.bump_everything()
+    # Refreshes after the response never get to run (another worker holds them).
+    assert django_cache.add(cache.REFRESH_LOCK_KEY + "dashboard", "stuck worker", 60)
+    assert agreements_counted(client.get("/en/")) == counted
+    settings.KEPT_MAX_STALE_SECONDS = 0  # as if the edit were past the bound
+    assert agreements_counted(client.get("/en/")) == counted - 1
+
+
+def test_a_figure_outdated_since_a_change_the_cache_forgot_is_computed_by_the_request(
+    client, portal_data
+):
+    counted = agreements_counted(client.get("/en/"))
+    Agreement.objects.filter(slug=BELGIUM_MOU).update(is_published=False)
+    cache.bump_everything()
+    # When the change was made is no longer known (evicted, or older than the bound).
+    django_cache.delete_many(
+        [
+            f"{cache.TABLE_CHANGED_AT_KEY}{table}:{version}"
+            for table, version in cache.table_versions(cache.app_tables()).items()
+        ]
+    )
+    response = client.get("/en/")
+    assert agreements_counted(response) == counted - 1
+    assert cache.STALE_HEADER not in response
+
+
+def test_a_figure_computed_from_another_never_keeps_it_outdated(portal_data):
+    """Inside a figure's computation an outdated figure it reads is computed afresh, or
+    the outer one would be kept as current with old numbers in it."""
+    count = Agreement.objects.published().count
+    cache.kept_until_tables_change("inner", count, 60)
+    Agreement.objects.filter(slug=BELGIUM_MOU).update(is_published=False)
+    cache.bump_everything()
+    cache.request_started_handler()
+    try:
+        outer = cache.kept_until_tables_change(
+            "outer", lambda: cache.kept_until_tables_change("inner", count, 60), 60
+        )
+        assert outer == count() and not cache.figures_refreshing()
+    finally:
+        cache.request_finished_handler()
+
+
+def test_the_refresh_runs_in_a_thread_of_its_own_after_the_response(settings, cache_backend):
+    settings.KEPT_REFRESH_IN_BACKGROUND = True
+    threads = []
+
+    def compute():
+        threads.append(threading.current_thread())
+        return 42
+
+    cache.refresh_after_response({"probe": (compute, 60)}, "en")
+    for thread in threading.enumerate():
+        if thread.name == "kept-refresh":
+            thread.join(10)
+    assert threads and threads[0] is not threading.main_thread()
+    assert django_cache.get("probe")[1] == 42
 
 
 def test_a_kept_figure_computed_during_an_edit_is_not_kept_past_it(portal_data):

@@ -86,6 +86,21 @@ def test_the_breaker_leaves_redis_alone_then_tries_again(settings, hung_redis, m
     assert cache.available()
 
 
+def test_a_refresh_due_when_redis_goes_down_is_left_for_later(settings, stopped_redis):
+    """Without the lock no process may refresh; the next request, finding nothing kept,
+    counts for itself."""
+    use_redis_at(settings, stopped_redis)
+    computed = []
+    assert page_cache.refresh("probe", lambda: computed.append(1), 60) is False
+    assert computed == []
+    page_cache.request_started_handler()
+    try:
+        assert page_cache.kept_until_tables_change("probe", lambda: 7, 60) == 7
+        assert not page_cache.figures_refreshing()
+    finally:
+        page_cache.request_finished_handler()
+
+
 def test_an_editor_saves_while_redis_is_down(settings, stopped_redis):
     use_redis_at(settings, stopped_redis)
     ministry = f.MinistryFactory(slug="mss", name="Ministry of SMEs and Startups")
