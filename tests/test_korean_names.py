@@ -16,8 +16,17 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from initiatives.models import LoadedFixtureRow, Metric, Ministry, Organization
+from initiatives.models import (
+    Agreement,
+    CityName,
+    LoadedFixtureRow,
+    Meeting,
+    Metric,
+    Ministry,
+    Organization,
+)
 from tests import factories as f
+from tests.test_spreadsheets import read_csv
 
 
 @pytest.fixture
@@ -205,3 +214,93 @@ def test_the_migration_maps_units_typed_before_the_vocabulary_to_their_codes():
     assert migration.unit_code("country") == "countries"
     assert migration.unit_code("canaries") is None
     assert set(migration.UNIT_CODES) == set(Metric.Unit.values)
+
+
+# Korean names of cities -------------------------------------------------------------
+
+CITIES = settings.BASE_DIR / "fixtures" / "reference" / "cities_ko.json"
+CITIES_KO = {
+    "Seoul": "서울",
+    "Jeju": "제주",
+    "Brussels": "브뤼셀",
+    "Beijing": "베이징",
+    "Frankfurt": "프랑크푸르트",
+    "Los Angeles": "로스앤젤레스",
+    "San Francisco": "샌프란시스코",
+    "Ho Chi Minh City": "호찌민",
+}
+
+
+def test_every_city_the_fixtures_name_has_a_korean_name_with_its_reference():
+    rows = json.loads(CITIES.read_text(encoding="utf-8"))
+    assert {row["city"]: row["name_ko"] for row in rows} == CITIES_KO
+    assert all(row["reference"].strip() for row in rows)
+    portal = json.loads((settings.BASE_DIR / "fixtures" / "portal.json").read_text("utf-8"))
+    cities = {row["fields"]["city"] for row in portal if row["fields"].get("city")}
+    assert cities <= set(CITIES_KO)
+
+
+def test_loading_enters_each_city_once_with_its_country_and_reference(portal_data):
+    cities = {c.name: (c.country_id, c.name_ko) for c in CityName.objects.all()}
+    assert cities["Brussels"] == ("be", "브뤼셀")
+    assert {name: ko for name, (_country, ko) in cities.items()} == CITIES_KO
+    assert CityName.objects.get(name="Seoul").reference.startswith("서울특별시")
+    ledger = LoadedFixtureRow.objects.count()
+    call_command("load_portal_data", verbosity=0)
+    assert CityName.objects.count() == len(CITIES_KO)
+    assert LoadedFixtureRow.objects.count() == ledger
+
+
+def test_reloading_keeps_a_city_name_an_editor_changed_and_overwrite_restores_it(portal_data):
+    CityName.objects.filter(name="Ho Chi Minh City").update(name_ko="호치민", reference="")
+    call_command("load_portal_data", verbosity=0)
+    assert CityName.objects.get(name="Ho Chi Minh City").name_ko == "호치민"
+    call_command("load_portal_data", overwrite=True, verbosity=0)
+    assert CityName.objects.get(name="Ho Chi Minh City").name_ko == "호찌민"
+
+
+def test_a_korean_page_shows_the_citys_korean_name_and_an_english_page_its_english(
+    client, portal_data
+):
+    agreement = Agreement.objects.get(slug="korea-belgium-sme-startup-mou-2026")
+    assert '브뤼셀, <a href="/ko/countries/be/">' in korean_page(client, agreement)
+    assert 'Brussels, <a href="/en/countries/be/">' in english_page(client, agreement)
+
+
+def test_a_korean_list_shows_cities_in_korean(client, portal_data):
+    html = client.get("/ko/meetings/").content.decode()
+    assert " · 호찌민 · " in html and " · 서울 · " in html
+
+
+def test_a_city_an_editor_names_in_the_admin_is_shown_by_that_name_on_the_next_page(
+    client, editor_client
+):
+    f.MeetingFactory(slug="in-daejeon", city="Daejeon", country=f.CountryFactory(code="kr"))
+    meeting = Meeting.objects.get(slug="in-daejeon")
+    assert '<span lang="en">Daejeon</span>' in korean_page(client, meeting)
+    response = editor_client.post(
+        reverse("admin:initiatives_cityname_add"),
+        {"name": "Daejeon", "country": "kr", "name_ko": "대전", "reference": "지방자치법"},
+    )
+    assert response.status_code == 302, response.content.decode()
+    html = korean_page(client, meeting)
+    assert "대전, <a" in html and ">Daejeon<" not in html
+
+
+def test_the_admin_lists_each_citys_korean_name_with_its_reference(editor_client, portal_data):
+    html = editor_client.get(reverse("admin:initiatives_cityname_changelist")).content.decode()
+    assert "프랑크푸르트" in html and "국립국어원 외래어 표기 용례" in html
+
+
+def test_the_korean_csv_gives_the_city_in_korean_beside_the_city_as_written(portal_data):
+    url = reverse("initiatives:meeting-list")
+    english_header, english = read_csv(Client().get(url, {"format": "csv"}))
+    with translation.override("ko"):
+        korean_url = reverse("initiatives:meeting-list")
+    _korean_header, korean = read_csv(Client().get(korean_url, {"format": "csv"}))
+    korean = [dict(zip(english_header, row.values(), strict=True)) for row in korean]
+    ho_chi_minh = "consultative-body-ho-chi-minh-city-first-meeting-2024-05"
+    ko_row = next(row for row in korean if row["slug"] == ho_chi_minh)
+    en_row = next(row for row in english if row["slug"] == ho_chi_minh)
+    assert (ko_row["city"], ko_row["city_name"]) == ("Ho Chi Minh City", "호찌민")
+    assert (en_row["city"], en_row["city_name"]) == ("Ho Chi Minh City", "Ho Chi Minh City")

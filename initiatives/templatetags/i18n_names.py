@@ -11,6 +11,8 @@ from django.utils.html import format_html
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 
+from ..places import city_name
+
 register = template.Library()
 
 
@@ -58,6 +60,23 @@ def name_reference(record) -> str:
         _("Korean name per"),
         reference,
     )
+
+
+def has_hangul(text: str) -> bool:
+    return any("\uac00" <= char <= "\ud7a3" or "\u3131" <= char <= "\u318e" for char in text)
+
+
+@register.filter
+def city_of(record) -> str:
+    """``{{ record|city_of }}``: the record's city as the page's language shows it; on a
+    Korean page, a city with no Korean name of record is marked as English."""
+    city = getattr(record, "city", "")
+    if not city:
+        return ""
+    shown = city_name(city, getattr(record, "country_id", None))
+    if korean_interface() and not has_hangul(shown):
+        return format_html('<span lang="en">{}</span>', shown)
+    return shown
 
 
 @register.filter
