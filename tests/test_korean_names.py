@@ -42,7 +42,25 @@ STATUTORY = {
     ("initiatives.organization", "koica"): "한국국제협력단",
     ("initiatives.organization", "kosme"): "중소벤처기업진흥공단",
     ("initiatives.organization", "kised"): "창업진흥원",
+    # Names of record of other bodies: the Ministry of Foreign Affairs' names of Korea's
+    # missions and its usage for a foreign ministry, and a province's statutory name.
+    ("initiatives.ministry", "miit"): "중화인민공화국 공업정보화부",
+    (
+        "initiatives.organization",
+        "consulate-general-los-angeles",
+    ): "주로스앤젤레스 대한민국 총영사관",
+    (
+        "initiatives.organization",
+        "consulate-general-san-francisco",
+    ): "주샌프란시스코 대한민국 총영사관",
+    ("initiatives.organization", "embassy-singapore"): "주싱가포르 대한민국 대사관",
+    ("initiatives.organization", "embassy-vietnam"): "주베트남 대한민국 대사관",
+    ("initiatives.organization", "embassy-india"): "주인도 대한민국 대사관",
+    ("initiatives.organization", "jeonbuk-state"): "전북특별자치도",
 }
+# Bodies whose records do not say which post they are (an embassy or a consulate
+# general): a Korean name would say more than the record does.
+UNNAMED = ("mission-ho-chi-minh-city", "mission-frankfurt")
 
 
 def korean_page(client, record) -> str:
@@ -64,10 +82,42 @@ def english_page(client, record) -> str:
 # Korean names of record -------------------------------------------------------------
 
 
-def test_the_reference_file_names_only_korean_public_bodies_each_with_its_statute():
+def test_the_reference_file_names_each_body_with_the_reference_for_its_name():
     rows = json.loads(REFERENCE.read_text(encoding="utf-8"))
     assert {(row["model"], row["slug"]): row["name_ko"] for row in rows} == STATUTORY
     assert all(row["reference"].strip() for row in rows)
+    assert not {row["slug"] for row in rows} & set(UNNAMED)
+
+
+def test_every_body_the_reference_file_names_is_in_the_fixtures():
+    portal = json.loads((settings.BASE_DIR / "fixtures" / "portal.json").read_text("utf-8"))
+    slugs = {(row["model"], row["fields"].get("slug")) for row in portal}
+    assert set(STATUTORY) <= slugs
+
+
+def test_a_mission_shows_its_korean_name_of_record_on_a_korean_page(client, portal_data):
+    html = korean_page(client, Organization.objects.get(slug="embassy-india"))
+    assert "<h1>주인도 대한민국 대사관</h1>" in html
+    assert "한국어 이름 근거: 외교부 재외공관 명칭" in html
+
+
+def test_names_added_to_the_reference_file_reach_a_database_that_loaded_it_before(
+    db, tmp_path, monkeypatch
+):
+    from initiatives.management.commands import load_portal_data
+
+    older = tmp_path / "names_ko.json"
+    rows = json.loads(REFERENCE.read_text(encoding="utf-8"))
+    older.write_text(json.dumps(rows[:5], ensure_ascii=False), encoding="utf-8")
+    monkeypatch.setattr(load_portal_data, "KOREAN_NAMES", older)
+    call_command("load_portal_data", verbosity=0)
+    assert not Organization.objects.get(slug="embassy-india").name_ko
+    monkeypatch.setattr(load_portal_data, "KOREAN_NAMES", REFERENCE)
+    call_command("load_portal_data", verbosity=0)
+    india = Organization.objects.get(slug="embassy-india")
+    assert india.name_ko == "주인도 대한민국 대사관"
+    assert india.name_ko_reference.startswith("외교부 재외공관 명칭")
+    assert Ministry.objects.get(slug="mss").name_ko == "중소벤처기업부"
 
 
 def test_loading_enters_each_statutory_name_with_its_reference_and_nothing_else(portal_data):
@@ -94,7 +144,7 @@ def test_the_english_page_gives_the_korean_name_and_where_it_comes_from(client, 
 
 
 def test_a_record_without_a_korean_name_shows_no_reference(client, portal_data):
-    html = english_page(client, Ministry.objects.get(slug="miit"))
+    html = english_page(client, Organization.objects.get(slug="mission-frankfurt"))
     assert "Korean name per" not in html
 
 
