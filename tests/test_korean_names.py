@@ -354,3 +354,36 @@ def test_the_korean_csv_gives_the_city_in_korean_beside_the_city_as_written(port
     en_row = next(row for row in english if row["slug"] == ho_chi_minh)
     assert (ko_row["city"], ko_row["city_name"]) == ("Ho Chi Minh City", "호찌민")
     assert (en_row["city"], en_row["city_name"]) == ("Ho Chi Minh City", "Ho Chi Minh City")
+
+
+# Figure periods ---------------------------------------------------------------------
+
+
+def test_every_fixture_figures_period_is_from_the_vocabulary_or_unstated(portal_data):
+    periods = set(Metric.objects.values_list("period", flat=True))
+    assert "past-year" in periods
+    assert periods <= {"", *Metric.Period.values}
+
+
+def test_a_korean_page_shows_a_figures_period_in_korean_and_an_english_page_in_english(
+    client, portal_data
+):
+    council = Metric.objects.get(slug="support-council-meetings-held").subject
+    assert '<span class="meta">(지난 1년간)</span>' in korean_page(client, council)
+    assert '<span class="meta">(over the past year)</span>' in english_page(client, council)
+
+
+def test_the_api_gives_the_periods_code_whatever_the_language(client, portal_data):
+    url = "/api/councils/support-council-of-diplomatic-missions/"
+    council = client.get(url, HTTP_ACCEPT_LANGUAGE="ko").json()
+    figure = next(m for m in council["metrics"] if m["slug"] == "support-council-meetings-held")
+    assert figure["period"] == "past-year"
+
+
+def test_the_migration_maps_periods_typed_before_the_vocabulary_to_their_codes():
+    migration = importlib.import_module("initiatives.migrations.0017_metric_periods_vocabulary")
+    assert migration.period_code("Over the past  year") == "past-year"
+    assert migration.period_code("(to date)") == "to-date"
+    assert migration.period_code("연간") == "per-year"
+    assert migration.period_code("since the council began") is None
+    assert set(migration.PERIOD_CODES) == set(Metric.Period.values)
