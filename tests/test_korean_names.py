@@ -387,3 +387,34 @@ def test_the_migration_maps_periods_typed_before_the_vocabulary_to_their_codes()
     assert migration.period_code("연간") == "per-year"
     assert migration.period_code("since the council began") is None
     assert set(migration.PERIOD_CODES) == set(Metric.Period.values)
+
+
+# English text marked as English on Korean pages -------------------------------------
+
+
+def test_the_name_filter_marks_an_english_name_on_a_korean_page_and_escapes_it():
+    from initiatives.templatetags.i18n_names import marked_name
+
+    english_only = Ministry(name="Ministry <of> Trade", name_ko="")
+    named = Ministry(name="Ministry of SMEs and Startups", name_ko="중소벤처기업부")
+    with translation.override("ko"):
+        assert marked_name(english_only) == '<span lang="en">Ministry &lt;of&gt; Trade</span>'
+        assert marked_name(named) == "중소벤처기업부"
+    with translation.override("en"):
+        assert marked_name(english_only) == "Ministry <of> Trade"  # escaped when shown
+
+
+def test_a_korean_page_marks_english_names_summaries_and_venues_as_english(client, portal_data):
+    html = korean_page(client, Agreement.objects.get(slug="korea-belgium-sme-startup-mou-2026"))
+    assert (
+        '<a href="/ko/ministries/belgium-ministry-middle-classes-self-employed-smes/" lang="en">'
+        in html
+    )
+    assert '<p lang="en">The first bilateral agreement' in html
+    assert '<a href="/ko/countries/be/">벨기에</a>' in html  # a Korean name: not marked
+
+
+def test_an_english_page_marks_no_name_or_summary_as_english(client, portal_data):
+    html = english_page(client, Agreement.objects.get(slug="korea-belgium-sme-startup-mou-2026"))
+    main = html.split("<main", 1)[1]
+    assert '" lang="en">' not in main and '<p lang="en">' not in main
