@@ -411,6 +411,7 @@ def test_a_korean_page_marks_english_names_summaries_and_venues_as_english(clien
         in html
     )
     assert '<p lang="en">The first bilateral agreement' in html
+    assert '(뒷받침: <span lang="en">parties, signatories, city</span>)' in html
     assert '<a href="/ko/countries/be/">벨기에</a>' in html  # a Korean name: not marked
 
 
