@@ -21,28 +21,66 @@ def grant_roles(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('initiatives', '0015_metric_units_korean_name_references'),
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('contenttypes', '0002_remove_content_type_name'),
+        ("initiatives", "0015_metric_units_korean_name_references"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("contenttypes", "0002_remove_content_type_name"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CityName',
+            name="CityName",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text='As the records write it, e.g. Ho Chi Minh City.', max_length=100, verbose_name='city')),
-                ('name_ko', models.CharField(max_length=100, verbose_name='Korean name')),
-                ('reference', models.CharField(help_text='Where the Korean name is stated, e.g. 국립국어원 외래어 표기 용례.', max_length=200, verbose_name='reference')),
-                ('country', models.ForeignKey(blank=True, help_text='Where two countries have a city of this name; else may be left empty.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='initiatives.country', verbose_name='country')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="As the records write it, e.g. Ho Chi Minh City.",
+                        max_length=100,
+                        verbose_name="city",
+                    ),
+                ),
+                ("name_ko", models.CharField(max_length=100, verbose_name="Korean name")),
+                (
+                    "reference",
+                    models.CharField(
+                        help_text="Where the Korean name is stated, e.g. 국립국어원 외래어 표기 용례.",
+                        max_length=200,
+                        verbose_name="reference",
+                    ),
+                ),
+                (
+                    "country",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Where two countries have a city of this name; else may be left empty.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="initiatives.country",
+                        verbose_name="country",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Korean name of a city',
-                'verbose_name_plural': 'Korean names of cities',
-                'ordering': ['name'],
-                'constraints': [models.UniqueConstraint(fields=('name', 'country'), name='city_name_once_per_country'), models.UniqueConstraint(condition=models.Q(('country', None)), fields=('name',), name='city_name_once_without_country')],
+                "verbose_name": "Korean name of a city",
+                "verbose_name_plural": "Korean names of cities",
+                "ordering": ["name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("name", "country"), name="city_name_once_per_country"
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("country", None)),
+                        fields=("name",),
+                        name="city_name_once_without_country",
+                    ),
+                ],
             },
         ),
         migrations.RunPython(grant_roles, migrations.RunPython.noop),
