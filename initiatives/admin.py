@@ -1137,6 +1137,15 @@ class RegionAdmin(admin.ModelAdmin):
     autocomplete_fields = ("parent", "countries")
 
 
+@admin.register(models.CityName)
+class CityNameAdmin(admin.ModelAdmin):
+    """Reference data: each city's Korean name with the reference that states it."""
+
+    list_display = ("name", "country", "name_ko", "reference")
+    search_fields = ("name", "name_ko", "reference")
+    autocomplete_fields = ("country",)
+
+
 @admin.register(models.CooperationArea)
 class CooperationAreaAdmin(admin.ModelAdmin):
     list_display = ("name", "name_ko", "slug")

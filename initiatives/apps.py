@@ -7,8 +7,9 @@ class InitiativesConfig(AppConfig):
     verbose_name = _("SME globalization initiatives")
 
     def ready(self):
-        from . import cache, search_index, versions
+        from . import cache, places, search_index, versions
 
         cache.connect_signals()
         versions.connect_signals()
         search_index.connect()
+        places.connect()

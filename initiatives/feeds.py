@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from .dates import Precision
 from .models import Agreement, Meeting
+from .places import city_name
 from .registry import collection_of
 
 # The calendar's PRODID names its maker, in English whatever the reader's language.
@@ -244,7 +245,9 @@ def meeting_text(meeting) -> str:
         display(meeting, "kind").capitalize(),
         date_text(meeting.held),
         display(meeting, "status") if meeting.status != Meeting.Status.HELD else "",
-        ", ".join(p for p in (meeting.city, name_of(meeting.country)) if p),
+        ", ".join(
+            p for p in (city_name(meeting.city, meeting.country_id), name_of(meeting.country)) if p
+        ),
         display(meeting, "format"),
         _("Council: %(council)s") % {"council": name_of(council)} if council else "",
         meeting.summary,
@@ -302,7 +305,15 @@ def meeting_uid(meeting) -> str:
 def meeting_event(meeting, url: str) -> list[str]:
     """One meeting as the content lines of an all-day VEVENT, in the icalendar package's
     order (its canonical properties first, the others alphabetically)."""
-    place = ", ".join(p for p in (meeting.venue, meeting.city, name_of(meeting.country)) if p)
+    place = ", ".join(
+        p
+        for p in (
+            meeting.venue,
+            city_name(meeting.city, meeting.country_id),
+            name_of(meeting.country),
+        )
+        if p
+    )
     status = "TENTATIVE" if meeting.status == Meeting.Status.PLANNED else "CONFIRMED"
     return [
         "BEGIN:VEVENT",

@@ -55,6 +55,7 @@ from .api.serializers import (
 )
 from .dates import PartialDate, Precision
 from .models import Country, path_visibility, visibility
+from .places import korean_city_name, korean_city_names
 
 JOIN = "; "
 NUMBERS = (serializers.IntegerField, serializers.DecimalField, serializers.FloatField)
@@ -326,6 +327,22 @@ class Plan:
                 self.columns.append(
                     (f"{name}_label", lambda row, a=alias, c=labels: c.get(row[a], ""))
                 )
+            if self.readable and name == "city":
+                self.add_city_name(alias)
+
+    def add_city_name(self, alias):
+        """The city in the reader's language beside the city as the records write it
+        (the mapping read now, once: rows are written later)."""
+        names = korean_city_names() if in_korean() else {}
+        country = self.value("city_country", F("country_id"))
+        self.columns.append(
+            (
+                "city_name",
+                lambda row, a=alias, c=country, n=names: (
+                    korean_city_name(row[a], row[c], n) or row[a] or ""
+                ),
+            )
+        )
 
     def child_value(self, child_model, child_field, source, *, name: bool = False):
         if source is not None:

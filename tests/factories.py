@@ -582,6 +582,9 @@ def one_of_everything() -> dict:
         "metric": MetricFactory(draft=True, name="Meetings held", council=body),
         "cooperationarea": area,
         "region": RegionFactory(slug="eastern-asia", countries=("kr",)),
+        "cityname": models.CityName.objects.create(
+            name="Seoul", country=kr, name_ko="서울", reference="서울특별시 행정특례에 관한 특별법"
+        ),
         "post": PostFactory(person=minister, title="Minister", ministry=mss),
         "agreementparty": AgreementPartyFactory(
             agreement=mou, ministry=mss, signatory=minister, signatory_title="Minister"

@@ -628,7 +628,7 @@ FACTS = {
             "metric",
             "support-council-meetings-held",
             "period",
-            "over the past year",
+            "past-year",
             "Over the past year",
         ),
         ("metric", "support-council-countries", "value", 17, "across 17 countries"),

@@ -27,11 +27,12 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.db.models import CharField, TextField
-from django.urls import reverse
+from django.urls import Resolver404, reverse
 from django.utils import translation
 
 from initiatives.models import Country, Region
 from initiatives.registry import COLLECTIONS
+from tests.site_walk import route_key, walk
 
 PO_FILE = Path(settings.BASE_DIR) / "locale" / "ko" / "LC_MESSAGES" / "django.po"
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]")
@@ -161,9 +162,9 @@ def untranslated(html: str, data: list[str] = ()) -> set[str]:
     return found
 
 
-def korean_pages() -> dict[str, str]:
-    """One page of every kind, at its /ko/ address, from the fixture data."""
-    with translation.override("ko"):
+def every_page_kind(language: str = "ko") -> dict[str, str]:
+    """One page of every kind, at its address in ``language``, from the fixture data."""
+    with translation.override(language):
         pages = {
             "dashboard": reverse("initiatives:dashboard"),
             "search": reverse("initiatives:search") + "?q=MOU",
@@ -185,6 +186,68 @@ def korean_pages() -> dict[str, str]:
             for record in collection.model.objects.published().order_by("slug")[:3]:
                 pages[f"{name}:{record.slug}"] = record.get_absolute_url()
     return pages
+
+
+def korean_pages() -> dict[str, str]:
+    return every_page_kind("ko")
+
+
+def names_its_languages(html: str, url: str) -> bool:
+    """The page's head names its address in both languages and the x-default one."""
+    head = html.split("</head>")[0].replace("&amp;", "&")
+    english, korean = (re.sub(r"^/(en|ko)/", f"/{code}/", url) for code in ("en", "ko"))
+    return (
+        f'hreflang="en" href="http://testserver{english}"' in head
+        and f'hreflang="ko" href="http://testserver{korean}"' in head
+        and 'hreflang="x-default"' in head
+    )
+
+
+@cache
+def korean_msgstrs() -> tuple[frozenset[str], frozenset[str]]:
+    """(whole translations, translations of two words or more) in Hangul: what a Korean
+    page shows for the catalogue's strings, which an English page must not."""
+    wholes = set()
+    for entry in polib.pofile(str(PO_FILE)).translated_entries():
+        for korean in (entry.msgstr, *entry.msgstr_plural.values()):
+            korean = " ".join(korean.split())
+            if re.search("[\uac00-\ud7a3]", korean) and not PLACEHOLDER.search(korean):
+                wholes.add(korean)
+    return frozenset(wholes), frozenset(k for k in wholes if " " in k)
+
+
+def korean_interface_text(html: str, data: list[str]) -> set[str]:
+    """The catalogue's Korean strings that an English page shows as its own text, record
+    data left out (Korean names of record are data, and marked ``lang="ko"``)."""
+    wholes, phrases = korean_msgstrs()
+    parser = VisibleText(language="en")
+    parser.feed(html)
+    found = set()
+    for text in parser.texts:
+        text = " ".join(without_record_data(text, data).split())
+        found |= {text} & wholes | {phrase for phrase in phrases if phrase in text}
+    return found
+
+
+def page_addresses_met_on_a_walk(client, language: str) -> dict[str, str]:
+    """{route name: an address} of every kind of page a visitor reaches by following
+    links from the dashboard in ``language`` (pages only: exports, feeds and the API
+    are answered whatever the language and checked elsewhere)."""
+
+    def page_route(url):
+        if not url.startswith(f"/{language}/") or "format=" in url:
+            raise Resolver404(url)
+        return route_key(url)[0]
+
+    with translation.override(language):
+        start = reverse("initiatives:dashboard")
+    responses = walk(client, [start], key=page_route, limit=200)
+    return {
+        route_key(url)[0]: url
+        for url, response in responses.items()
+        if response.status_code == 200
+        and response.headers.get("Content-Type", "").startswith("text/html")
+    }
 
 
 # The checker itself -----------------------------------------------------------------------
@@ -256,3 +319,33 @@ def test_every_kind_of_page_is_korean_at_its_korean_address(client, portal_data)
         if left:
             problems[name] = sorted(left)
     assert problems == {}
+
+
+def test_every_kind_of_page_is_english_at_its_english_address(client, portal_data):
+    problems = {}
+    data = record_texts()
+    for name, url in every_page_kind("en").items():
+        response = client.get(url)
+        assert response.status_code in (200, 404), (name, url, response.status_code)
+        html = response.content.decode()
+        assert '<html lang="en">' in html, name
+        if response.status_code == 200:
+            assert names_its_languages(html, url), name
+        left = korean_interface_text(html, data)
+        if left:
+            problems[name] = sorted(left)
+    assert problems == {}
+
+
+@pytest.mark.parametrize("language", ["ko", "en"])
+def test_the_pages_checked_are_every_kind_a_visitor_reaches(client, portal_data, language):
+    """Following links from the dashboard meets no kind of page that the checks above
+    leave out; each page met is in its address's language and names its alternates."""
+    checked = {route_key(url)[0] for url in every_page_kind(language).values()}
+    met = page_addresses_met_on_a_walk(client, language)
+    assert {f"initiatives:{c.route_name}-detail" for c in COLLECTIONS} <= set(met)
+    assert set(met) - checked == set()
+    for route, url in met.items():
+        html = client.get(url).content.decode()
+        assert f'<html lang="{language}">' in html, route
+        assert names_its_languages(html, url), route

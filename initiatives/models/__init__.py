@@ -9,7 +9,8 @@ One module per part of the domain, each with its QuerySets:
 - ``cases``: support cases and the actions taken;
 - ``programs``: initiatives, projects, events, facilities;
 - ``evidence``: sources, citations, aliases and reported figures;
-- ``regions``: UN M49 regions and groupings of countries (reference data).
+- ``regions``: UN M49 regions and groupings of countries (reference data);
+- ``places``: the Korean names of cities (reference data).
 
 See DESIGN.md for the rules the data obeys. In short: every public record has a
 Citation; dates carry a precision and an "inferred" flag; other spellings are
@@ -37,6 +38,7 @@ from .base import (
 from .cases import SupportAction, SupportCase
 from .councils import CALENDAR_FIELDS, Council, Meeting, MeetingParticipant
 from .evidence import CITABLE, CITATION_LIMIT, NAMEABLE, Alias, Citation, Metric, Source
+from .places import CityName
 from .programs import Program
 from .regions import Region
 from .reviews import ChangeReview
@@ -53,6 +55,7 @@ __all__ = [
     "Alias",
     "ChangeReview",
     "Citation",
+    "CityName",
     "CooperationArea",
     "Council",
     "Country",

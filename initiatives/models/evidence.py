@@ -246,6 +246,15 @@ class Metric(ExclusiveArc, Record):
                 return word
             return UNIT_SPELLINGS.get(word, text)
 
+    class Period(models.TextChoices):
+        """The span a figure counts over, where the source gives one (blank: none
+        stated). Codes for the API and the exports, labels in the page's language."""
+
+        PAST_YEAR = "past-year", pgettext_lazy("figure period", "over the past year")
+        TO_DATE = "to-date", pgettext_lazy("figure period", "to date")
+        PER_YEAR = "per-year", pgettext_lazy("figure period", "per year")
+        PER_MONTH = "per-month", pgettext_lazy("figure period", "per month")
+
     value = models.DecimalField(_("value"), max_digits=20, decimal_places=2)
     unit = models.CharField(_("unit"), max_length=100, choices=Unit.choices)
     qualifier = models.CharField(
@@ -253,7 +262,11 @@ class Metric(ExclusiveArc, Record):
     )
     as_of, as_of_precision, as_of_inferred = partial_date_fields(_("as of"))
     period = models.CharField(
-        _("period"), max_length=200, blank=True, help_text=_("As the source words it.")
+        _("period"),
+        max_length=200,
+        blank=True,
+        choices=Period.choices,
+        help_text=_("The span the figure counts over, where the source gives one."),
     )
     agreement = models.ForeignKey(
         Agreement, on_delete=models.CASCADE, null=True, blank=True, related_name="metrics"

@@ -10,7 +10,7 @@ TASKS = (
     (_("Agreements and parties"), ("agreement", "ministry", "cooperationarea")),
     (_("Councils and meetings"), ("council", "meeting", "program")),
     (_("Support cases"), ("supportcase",)),
-    (_("People and organizations"), ("person", "organization", "country")),
+    (_("People and organizations"), ("person", "organization", "country", "cityname")),
     (_("Sources and citations"), ("source", "citation", "alias", "metric")),
 )
 

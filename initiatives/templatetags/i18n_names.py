@@ -11,6 +11,8 @@ from django.utils.html import format_html
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 
+from ..places import city_name
+
 register = template.Library()
 
 
@@ -18,15 +20,54 @@ def korean_interface() -> bool:
     return (get_language() or "").startswith("ko")
 
 
-@register.filter
 def display_name(record) -> str:
-    """``{{ record|display_name }}``: the name to show (anything without names: as text)."""
+    """The name to show, as text (anything without names: as text), for Python callers:
+    structured data, meta descriptions, links that mark their own ``lang``."""
     return getattr(record, "display_name", "" if record is None else str(record))
 
 
+@register.filter(name="display_name")
+def marked_name(record) -> str:
+    """``{{ record|display_name }}``: the name to show; on a Korean page, a name shown in
+    English is marked as English for screen readers and hyphenation. Templates show a
+    name with this filter, or inside an element that carries ``lang_attr`` itself."""
+    name = display_name(record)
+    if shown_in_english(record):
+        return format_html('<span lang="en">{}</span>', name)
+    return name
+
+
 def shown_in_english(record) -> bool:
-    """On a Korean page, this record's name is shown in English (it has no Korean name)."""
-    return korean_interface() and hasattr(record, "name_ko") and not record.name_ko
+    """On a Korean page, this record's name is shown in English (it has no Korean name,
+    and the name it has is not written in Hangul)."""
+    return (
+        korean_interface()
+        and hasattr(record, "name_ko")
+        and not record.name_ko
+        and not has_hangul(getattr(record, "display_name", ""))
+    )
+
+
+def in_english(text) -> bool:
+    """On a Korean page, ``text`` (a record's free text: a summary, a note) is English:
+    the records are written in English unless an editor wrote Hangul."""
+    return bool(text) and korean_interface() and not has_hangul(str(text))
+
+
+@register.simple_tag
+def text_lang(text) -> str:
+    """`` lang="en"`` for the element holding ``text`` when it is English on a Korean
+    page: ``<p{% text_lang object.summary %}>``."""
+    return format_html(' lang="{}"', "en") if in_english(text) else ""
+
+
+@register.filter
+def as_written(text) -> str:
+    """``{{ value|as_written }}``: a short free-text value (a venue, a sector, an action)
+    as the record holds it, marked as English on a Korean page when it is."""
+    if in_english(text):
+        return format_html('<span lang="en">{}</span>', text)
+    return "" if text is None else text
 
 
 @register.simple_tag
@@ -58,6 +99,23 @@ def name_reference(record) -> str:
         _("Korean name per"),
         reference,
     )
+
+
+def has_hangul(text: str) -> bool:
+    return any("\uac00" <= char <= "\ud7a3" or "\u3131" <= char <= "\u318e" for char in text)
+
+
+@register.filter
+def city_of(record) -> str:
+    """``{{ record|city_of }}``: the record's city as the page's language shows it; on a
+    Korean page, a city with no Korean name of record is marked as English."""
+    city = getattr(record, "city", "")
+    if not city:
+        return ""
+    shown = city_name(city, getattr(record, "country_id", None))
+    if korean_interface() and not has_hangul(shown):
+        return format_html('<span lang="en">{}</span>', shown)
+    return shown
 
 
 @register.filter

@@ -17,7 +17,13 @@ before they held text get it on the next run.
 Korean names of public record (``fixtures/reference/names_ko.json``: a Korean public
 body's statutory name, with the statute that gives it) are entered once each into
 the record's ``name_ko`` and ``name_ko_reference``, and kept in the same ledger: a
-record whose Korean name an editor set, changed or cleared keeps the editor's.
+record whose Korean name an editor set, changed or cleared keeps the editor's. Each
+entry is ledgered by its content, so an entry added to the file (or corrected there)
+is entered into a database that loaded the file before.
+
+Korean names of cities (``fixtures/reference/cities_ko.json``: a city's standard
+Korean name with its reference) become ``CityName`` rows the same way: each entry
+once, never over a city's name an editor entered or changed.
 """
 
 import hashlib
@@ -31,7 +37,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from initiatives import search_index
-from initiatives.models import Citation, LoadedFixtureRow, Source
+from initiatives.models import Citation, CityName, Country, LoadedFixtureRow, Source
 from initiatives.quotes import quote_problem
 from initiatives.source_text import content_hash
 
@@ -42,6 +48,8 @@ DEFAULT_FIXTURES = ["countries.json", "regions.json", "portal.json"]
 KOREAN_NAMES = FIXTURES_DIR / "reference" / "names_ko.json"
 # The ledger's label for the entries of KOREAN_NAMES.
 KOREAN_NAMES_LEDGER = "reference:names_ko"
+CITY_NAMES = FIXTURES_DIR / "reference" / "cities_ko.json"
+CITY_NAMES_LEDGER = "reference:cities_ko"
 
 
 def fingerprint(row: dict) -> tuple[str, str, str]:
@@ -96,6 +104,7 @@ class Command(BaseCommand):
             filled = self.fill_source_texts()
             # Only a full load enters them: a load of named files is about those files.
             named = self.enter_korean_names(ledger, overwrite) if not fixtures else 0
+            cities = self.enter_city_names(ledger, overwrite) if not fixtures else 0
             if added or filled or named:
                 # Rows are loaded raw, which writes no search entries: write them all now.
                 search_index.rebuild()
@@ -106,6 +115,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"Stored the text of {filled} sources.")
             if named:
                 self.stdout.write(f"Entered the Korean names of record of {named} records.")
+            if cities:
+                self.stdout.write(f"Entered the Korean names of {cities} cities.")
 
     def load(self, path, pending, overwrite) -> tuple[int, int]:
         saved = skipped = 0
@@ -182,6 +193,38 @@ class Command(BaseCommand):
         )
         ledger.update((entry.model, entry.row_hash) for entry in entries)
         return named
+
+    @staticmethod
+    def enter_city_names(ledger, overwrite) -> int:
+        """Enter each city of CITY_NAMES with its Korean name and reference, once; the
+        number entered. A city an editor already named keeps the editor's name (unless
+        ``overwrite``); one whose entry was entered before is left as it now stands."""
+        entered = 0
+        entries = []
+        countries = set(Country.objects.values_list("code", flat=True))
+        for row in json.loads(CITY_NAMES.read_text(encoding="utf-8")):
+            text = json.dumps(row, sort_keys=True, ensure_ascii=False)
+            row_hash = hashlib.sha256(text.encode()).hexdigest()
+            if (CITY_NAMES_LEDGER, row_hash) in ledger and not overwrite:
+                continue
+            country = row.get("country") or None
+            if country is not None and country not in countries:
+                continue  # countries not loaded: nothing to name it in yet
+            named = {"name_ko": row["name_ko"], "reference": row["reference"]}
+            city = CityName.objects.filter(name=row["city"], country_id=country).first()
+            if city is None:
+                CityName.objects.create(name=row["city"], country_id=country, **named)
+                entered += 1
+            elif overwrite or city.name_ko == row["name_ko"]:
+                city.name_ko, city.reference = named["name_ko"], named["reference"]
+                city.save(update_fields=["name_ko", "reference"])  # signals: caches move on
+                entered += 1
+            entries.append(LoadedFixtureRow(model=CITY_NAMES_LEDGER, row=text, row_hash=row_hash))
+        LoadedFixtureRow.objects.bulk_create(
+            [entry for entry in entries if (entry.model, entry.row_hash) not in ledger]
+        )
+        ledger.update((entry.model, entry.row_hash) for entry in entries)
+        return entered
 
     @staticmethod
     def fill_source_texts() -> int:
