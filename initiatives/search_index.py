@@ -188,9 +188,10 @@ def among(ids) -> Q:
     return Q(pk__in=ids)
 
 
-def collect(model, ids, path: str, columns: list[str]) -> dict[int, list[str]]:
+def collect(model, ids, path: str, columns: list[str], distinct=False) -> dict[int, list[str]]:
     """For each record of ``ids``: the values of ``columns`` of the published records at
-    ``path`` (one query)."""
+    ``path`` (one query); each set of values once if ``distinct`` (a source's citations
+    repeat its quotes: the synthetic one is quoted by every synthetic record)."""
     found: dict[int, list[str]] = {}
     lookups = [f"{path}__{column}" for column in columns]
     rows = (
@@ -198,6 +199,8 @@ def collect(model, ids, path: str, columns: list[str]) -> dict[int, list[str]]:
         .order_by()
         .values_list("pk", *lookups)
     )
+    if distinct:
+        rows = rows.distinct()
     for pk, *values in rows:
         found.setdefault(pk, []).extend(value for value in values if value)
     return found
@@ -248,7 +251,9 @@ def entry_fields(model, ids) -> list[dict]:
             labelled[pk] = labels.get(value, [])
     aliases = collect(model, ids, "aliases", ["name"]) if "aliases" in field_names(model) else {}
     quotes = (
-        collect(model, ids, "citations", ["quote"]) if "citations" in field_names(model) else {}
+        collect(model, ids, "citations", ["quote"], distinct=True)
+        if "citations" in field_names(model)
+        else {}
     )
     linked: dict[int, list[str]] = {}
     for path in spec.links:
