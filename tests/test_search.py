@@ -152,6 +152,21 @@ def test_a_full_rebuild_writes_the_entries_that_writing_each_record_writes(regio
     assert written_entries() == written
 
 
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="processes share committed rows")
+def test_a_rebuild_split_over_processes_writes_what_one_transaction_writes(records):
+    search_index.rebuild()
+    written = written_entries()
+    search_index.rebuild(workers=2)
+    assert written_entries() == written
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_indexes WHERE tablename = 'initiatives_searchentry'"
+            " AND indexdef LIKE '%% USING gin %%'"
+        )
+        assert cursor.fetchone() == (2,)
+
+
 def test_a_kind_filter_keeps_one_kind_and_counts_every_kind(records):
     results = search("startups", kind="agreement")
     assert {hit.kind for hit in results.hits} == {"agreement"}
