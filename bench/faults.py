@@ -37,13 +37,13 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 PAGES = [
-    "/",
-    "/agreements/",
-    "/meetings/?country=kr",
-    "/countries/be/",
+    "/en/",
+    "/en/agreements/",
+    "/en/meetings/?country=kr",
+    "/en/countries/be/",
     "/api/agreements/",
-    "/feeds/agreements/",
-    "/search/?q=Belgium",
+    "/en/feeds/agreements/",
+    "/en/search/?q=Belgium",
 ]
 THREADS = 4
 REQUEST_TIMEOUT = 15
@@ -165,7 +165,7 @@ class Load:
         paths = [*PAGES, "/healthz", None]
         i = offset
         while self.running.is_set():
-            path = paths[i % len(paths)] or f"/agreements/?q=fault{offset}x{i}"
+            path = paths[i % len(paths)] or f"/en/agreements/?q=fault{offset}x{i}"
             i += 1
             self.asking[offset] = time.monotonic()
             self.answers.append(get(self.base, path))

@@ -76,21 +76,21 @@ def addresses(env) -> dict[str, list[str]]:
         [PYTHON, "-c", code], cwd=ROOT, env=env, check=True, capture_output=True, text=True
     )
     slugs = json.loads(out.stdout)
-    details = [f"/{kind}/{slug}/" for kind, found in slugs.items() for slug in found]
+    details = [f"/en/{kind}/{slug}/" for kind, found in slugs.items() for slug in found]
     return {
-        "list": ["/", "/agreements/", "/meetings/", "/councils/", "/support-cases/",
-                 "/organizations/", "/people/", "/countries/", "/countries/be/"],
-        "filter": ["/agreements/?country=be", "/agreements/?country=kr&date_from=2024",
-                   "/meetings/?sort=-held_on", "/agreements/?status=signed&kind=mou",
-                   "/organizations/?country=kr&page=2", "/agreements/?ministry=mss"],
-        "search": ["/search/?q=mou", "/search/?q=startup", "/search/?q=Belgium",
-                   "/agreements/?q=korea", "/search/?q=KOSME"],
+        "list": ["/en/", "/en/agreements/", "/en/meetings/", "/en/councils/", "/en/support-cases/",
+                 "/en/organizations/", "/en/people/", "/en/countries/", "/en/countries/be/"],
+        "filter": ["/en/agreements/?country=be", "/en/agreements/?country=kr&date_from=2024",
+                   "/en/meetings/?sort=-held_on", "/en/agreements/?status=signed&kind=mou",
+                   "/en/organizations/?country=kr&page=2", "/en/agreements/?ministry=mss"],
+        "search": ["/en/search/?q=mou", "/en/search/?q=startup", "/en/search/?q=Belgium",
+                   "/en/agreements/?q=korea", "/en/search/?q=KOSME"],
         "detail": details,
-        "feed": ["/feeds/agreements/", "/feeds/meetings/", "/feeds/meetings.ics",
-                 "/feeds/agreements/?country=be"],
+        "feed": ["/en/feeds/agreements/", "/en/feeds/meetings/", "/en/feeds/meetings.ics",
+                 "/en/feeds/agreements/?country=be"],
         "api": ["/api/agreements/", "/api/meetings/?country=kr", "/api/councils/",
                 "/api/agreements/?page_size=100", "/api/countries/"],
-        "csv": ["/agreements/?format=csv", "/meetings/?format=csv&country=be"],
+        "csv": ["/en/agreements/?format=csv", "/en/meetings/?format=csv&country=be"],
     }  # fmt: skip
 
 

@@ -1,7 +1,7 @@
 """Each query one page runs, slowest first, with its time: where a page's time goes.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench \\
-        .venv/bin/python bench/queries.py "/agreements/?country=be" [more addresses]
+        .venv/bin/python bench/queries.py "/en/agreements/?country=be" [more addresses]
 """
 
 import os

@@ -108,9 +108,9 @@ def load_table() -> list[str]:
     ]
     for name, what, url in [
         ("static", "static file (WhiteNoise)", "/static/css/portal.<hash>.css"),
-        ("cached", "cached page", "/agreements/?country=be"),
+        ("cached", "cached page", "/en/agreements/?country=be"),
         ("cached-api", "cached API list", "/api/agreements/?country=be"),
-        ("uncached", "uncached filtered list", "/agreements/?country=be"),
+        ("uncached", "uncached filtered list", "/en/agreements/?country=be"),
         ("uncached-api", "uncached API list", "/api/agreements/?country=be"),
     ]:
         rps = requests_per_second(name)

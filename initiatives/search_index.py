@@ -16,12 +16,16 @@ loader) and the synthetic data's COPY write none: those callers run ``rebuild()`
 done, and ``migrate`` builds an empty index.
 """
 
+import multiprocessing
 import re
 import unicodedata
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import connection, connections, transaction
+from django.db.models import Q
 from django.db.models.signals import (
     m2m_changed,
     post_delete,
@@ -171,16 +175,35 @@ def lines(values) -> str:
 # Building entries ------------------------------------------------------------------------
 
 
-def collect(model, ids, path: str, columns: list[str]) -> dict[int, list[str]]:
+@dataclass(frozen=True)
+class Span:
+    """The records from ``first`` to ``last`` (their primary keys) of a full rebuild: read
+    by a range, which is cheaper to send and to plan than thousands of listed keys."""
+
+    first: int
+    last: int
+
+
+def among(ids) -> Q:
+    """The records of ``ids``: a list of primary keys, or a ``Span``."""
+    if isinstance(ids, Span):
+        return Q(pk__gte=ids.first, pk__lte=ids.last)
+    return Q(pk__in=ids)
+
+
+def collect(model, ids, path: str, columns: list[str], distinct=False) -> dict[int, list[str]]:
     """For each record of ``ids``: the values of ``columns`` of the published records at
-    ``path`` (one query)."""
+    ``path`` (one query); each set of values once if ``distinct`` (a source's citations
+    repeat its quotes: the synthetic one is quoted by every synthetic record)."""
     found: dict[int, list[str]] = {}
     lookups = [f"{path}__{column}" for column in columns]
     rows = (
-        model._base_manager.filter(path_visibility(model, path), pk__in=ids)
+        model._base_manager.filter(path_visibility(model, path), among(ids))
         .order_by()
         .values_list("pk", *lookups)
     )
+    if distinct:
+        rows = rows.distinct()
     for pk, *values in rows:
         found.setdefault(pk, []).extend(value for value in values if value)
     return found
@@ -188,20 +211,28 @@ def collect(model, ids, path: str, columns: list[str]) -> dict[int, list[str]]:
 
 def entries_for(model, ids) -> list[SearchEntry]:
     """The entries of the published records of ``model`` among ``ids``."""
+    return [SearchEntry(**fields) for fields in entry_fields(model, ids)]
+
+
+def entry_fields(model, ids) -> list[dict]:
+    """The fields of the entries of the published records of ``model`` among ``ids`` (a
+    list of keys or a ``Span``), by attribute name: what ``entries_for`` makes entries of,
+    and what a full rebuild copies without making model instances (each costs microseconds)."""
     spec = SPECS[model]
     kind = model._meta.model_name
     own = name_fields(model)
     date = [spec.date, f"{spec.date}_precision", f"{spec.date}_inferred"] if spec.date else []
     place = [f"{spec.place}__name", f"{spec.place}__name_ko"] if spec.place else []
     rows = (
-        model._base_manager.filter(pk__in=ids, is_published=True)
+        model._base_manager.filter(among(ids), is_published=True)
         .order_by()
         .values_list("pk", *own, *spec.body, *date, *place)
     )
     records = {row[0]: row[1:] for row in rows}
     if not records:
         return []
-    ids = list(records)
+    if not isinstance(ids, Span):
+        ids = list(records)
     labelled: dict[int, list[str]] = {}
     kind_field = model._meta.get_field("kind") if "kind" in field_names(model) else None
     if kind_field is not None and kind_field.choices:
@@ -218,12 +249,14 @@ def entries_for(model, ids) -> list[SearchEntry]:
                 korean,
                 *KIND_WORDS.get((model, value), []),
             ]
-        kinds = model._base_manager.filter(pk__in=ids).values_list("pk", "kind")
+        kinds = model._base_manager.filter(among(ids)).values_list("pk", "kind")
         for pk, value in kinds:
             labelled[pk] = labels.get(value, [])
     aliases = collect(model, ids, "aliases", ["name"]) if "aliases" in field_names(model) else {}
     quotes = (
-        collect(model, ids, "citations", ["quote"]) if "citations" in field_names(model) else {}
+        collect(model, ids, "citations", ["quote"], distinct=True)
+        if "citations" in field_names(model)
+        else {}
     )
     linked: dict[int, list[str]] = {}
     for path in spec.links:
@@ -246,22 +279,22 @@ def entries_for(model, ids) -> list[SearchEntry]:
         when = [values.pop(0) for _field in date]
         where = [values.pop(0) for _field in place]
         entries.append(
-            SearchEntry(
-                kind=kind,
-                record_id=pk,
-                name=names[0],
-                name_ko=names[1] if len(names) > 1 else "",
-                names=lines(names),
-                aliases=lines(aliases.get(pk, [])),
-                labels=", ".join(labelled.get(pk, [])),
-                linked=lines(linked.get(pk, [])),
-                body=lines([*body, *quotes.get(pk, [])]),
-                date=when[0] if when else None,
-                date_precision=(when[1] or "") if when and when[0] else "",
-                date_inferred=bool(when[2]) if when and when[0] else False,
-                place=(where[0] or "") if where else "",
-                place_ko=(where[1] or "") if where else "",
-            )
+            {
+                "kind": kind,
+                "record_id": pk,
+                "name": names[0],
+                "name_ko": names[1] if len(names) > 1 else "",
+                "names": lines(names),
+                "aliases": lines(aliases.get(pk, [])),
+                "labels": ", ".join(labelled.get(pk, [])),
+                "linked": lines(linked.get(pk, [])),
+                "body": lines([*body, *quotes.get(pk, [])]),
+                "date": when[0] if when else None,
+                "date_precision": (when[1] or "") if when and when[0] else "",
+                "date_inferred": bool(when[2]) if when and when[0] else False,
+                "place": (where[0] or "") if where else "",
+                "place_ko": (where[1] or "") if where else "",
+            }
         )
     return entries
 
@@ -295,11 +328,28 @@ def write(model, ids) -> None:
 
 def columns(entry) -> tuple[str, str, str, str]:
     """An entry's four searched columns as the full-text index reads them."""
+    return searched(vars(entry))
+
+
+def searched(fields: dict) -> tuple[str, str, str, str]:
+    """The four searched columns of an entry's fields (by attribute name)."""
     return (
-        indexed(f"{entry.names}\n{entry.labels}"),
-        indexed(entry.aliases),
-        indexed(entry.linked),
-        indexed(entry.body),
+        indexed(f"{fields['names']}\n{fields['labels']}"),
+        indexed(fields["aliases"]),
+        indexed(fields["linked"]),
+        indexed(fields["body"]),
+    )
+
+
+def document_sql(source: str) -> str:
+    """The expression of an entry's document from its four searched columns (``doc_a``
+    to ``doc_d`` of ``source``). Names and other names weigh most (A), linked records
+    next (B), text least (C)."""
+    return (
+        f"setweight(to_tsvector('{CONFIG}', {source}.doc_a), 'A') || "
+        f"setweight(to_tsvector('{CONFIG}', {source}.doc_b), 'A') || "
+        f"setweight(to_tsvector('{CONFIG}', {source}.doc_c), 'B') || "
+        f"setweight(to_tsvector('{CONFIG}', {source}.doc_d), 'C')"
     )
 
 
@@ -323,8 +373,7 @@ def insert(entries) -> None:
         return
     if connection.vendor == "postgresql":
         # One INSERT ... SELECT over arrays (one per column): PostgreSQL computes every
-        # document (to_tsvector) in the same statement. Names and other names weigh most
-        # (A), linked records next (B), text least (C).
+        # document (to_tsvector) in the same statement.
         fields = stored()
         arrays = [[getattr(entry, attname) for entry in entries] for attname, _c, _t in fields]
         texts = list(zip(*(columns(entry) for entry in entries), strict=True))
@@ -333,11 +382,7 @@ def insert(entries) -> None:
         with connection.cursor() as cursor:
             cursor.execute(
                 f"INSERT INTO initiatives_searchentry ({listed}, document) "
-                f"SELECT {listed}, "
-                f"setweight(to_tsvector('{CONFIG}', t.doc_a), 'A') || "
-                f"setweight(to_tsvector('{CONFIG}', t.doc_b), 'A') || "
-                f"setweight(to_tsvector('{CONFIG}', t.doc_c), 'B') || "
-                f"setweight(to_tsvector('{CONFIG}', t.doc_d), 'C') "
+                f"SELECT {listed}, {document_sql('t')} "
                 f"FROM unnest({', '.join(casts)}, %s::text[], %s::text[], %s::text[], "
                 f"%s::text[]) AS t({listed}, doc_a, doc_b, doc_c, doc_d)",
                 [*arrays, *(list(column) for column in texts)],
@@ -356,8 +401,18 @@ def insert(entries) -> None:
             )
 
 
-def rebuild(models=None) -> int:
-    """Write every entry again (after a raw load or a bulk COPY); the number written."""
+def rebuild(models=None, *, workers: int = 1) -> int:
+    """Write every entry again (after a raw load or a bulk COPY); the number written.
+    ``workers`` above 1 splits a full rebuild on PostgreSQL over that many processes
+    when the records are committed (called outside a transaction); see
+    ``rebuild_in_parallel``."""
+    if models is None and connection.vendor == "postgresql":
+        if workers > 1 and not connection.in_atomic_block:
+            rebuild_in_parallel(workers)
+        else:
+            with transaction.atomic():
+                rebuild_postgresql()
+        return SearchEntry.objects.count()
     with transaction.atomic():
         if models is None:
             with connection.cursor() as cursor:
@@ -368,6 +423,117 @@ def rebuild(models=None) -> int:
             ids = model._base_manager.filter(is_published=True).values_list("pk", flat=True)
             write(model, ids.order_by("pk").iterator(chunk_size=CHUNK))
     return SearchEntry.objects.count()
+
+
+# A full rebuild on PostgreSQL ---------------------------------------------------------------
+
+STAGING = "search_entry_staging"
+REBUILD_CHUNK = 10000
+
+
+def spans(model, size: int = REBUILD_CHUNK):
+    """The published records of ``model`` as ``Span``s of ``size`` records, in key order."""
+    ids = model._base_manager.filter(is_published=True).order_by("pk").values_list("pk", flat=True)
+    ids = list(ids)
+    for start in range(0, len(ids), size):
+        part = ids[start : start + size]
+        yield Span(part[0], part[-1])
+
+
+def rebuild_postgresql() -> None:
+    """Every entry written again in one transaction, several times faster than entry by
+    entry: the table emptied at once (TRUNCATE), its full-text indexes (GIN) dropped and
+    built once at the end rather than kept up row by row, each chunk's entries copied
+    (COPY) into a temporary table and moved into the index with their documents in one
+    statement. The table is locked against readers until the transaction ends, as a bulk
+    load is."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+        indexes = emptied_without_indexes(cursor)
+        for model in SPECS:
+            for span in spans(model):
+                write_span(cursor, model, span)
+        for _name, definition in indexes:
+            cursor.execute(definition)
+        cursor.execute("ANALYZE initiatives_searchentry")
+
+
+def emptied_without_indexes(cursor) -> list[tuple[str, str]]:
+    """Empty the index's table and drop its GIN indexes: their names and definitions."""
+    cursor.execute("SET LOCAL synchronous_commit = off")
+    cursor.execute(
+        "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
+        "AND tablename = %s AND indexdef LIKE '%% USING gin %%'",
+        [SearchEntry._meta.db_table],
+    )
+    indexes = cursor.fetchall()
+    for name, _definition in indexes:
+        cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+    cursor.execute("TRUNCATE initiatives_searchentry")
+    return indexes
+
+
+def write_span(cursor, model, span: Span) -> None:
+    """Add the entries of ``model``'s published records in ``span`` (none written yet)."""
+    fields = stored()
+    listed = ", ".join(column for _attname, column, _array in fields)
+    attnames = [attname for attname, _column, _array in fields]
+    # Read before the COPY starts: the connection serves nothing else during it.
+    entries = entry_fields(model, span)
+    columns = ", ".join(f"{column} {array[:-2]}" for _attname, column, array in fields)
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE IF NOT EXISTS {STAGING} ({columns}, doc_a text, "
+        "doc_b text, doc_c text, doc_d text) ON COMMIT DROP"
+    )
+    with cursor.cursor.copy(f"COPY {STAGING} FROM STDIN") as copy:
+        for entry in entries:
+            copy.write_row([*(entry[name] for name in attnames), *searched(entry)])
+    cursor.execute(
+        f"INSERT INTO initiatives_searchentry ({listed}, document) "
+        f"SELECT {listed}, {document_sql('s')} FROM {STAGING} s"
+    )
+    cursor.execute(f"TRUNCATE {STAGING}")
+
+
+def rebuild_in_parallel(workers: int) -> None:
+    """A full rebuild split over ``workers`` processes (PostgreSQL, records committed):
+    each writes every ``workers``-th chunk on its own connection, then the GIN indexes
+    are built side by side, one per connection. Faster on several cores than
+    ``rebuild_postgresql``, but not one transaction: the index is empty, then partly
+    written, while it runs; for loading a database (seed_synthetic), not a live site."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        indexes = emptied_without_indexes(cursor)
+    try:
+        jobs = [(model._meta.label, span) for model in SPECS for span in spans(model)]
+        connections.close_all()  # a forked process must not share the parent's socket
+        context = multiprocessing.get_context("fork")
+        with context.Pool(workers) as pool:
+            pool.map(write_spans, [jobs[start::workers] for start in range(workers)])
+    finally:
+        with ThreadPoolExecutor(max_workers=len(indexes) or 1) as threads:
+            list(threads.map(build_index, [definition for _name, definition in indexes]))
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE initiatives_searchentry")
+
+
+def write_spans(jobs) -> None:
+    """In a worker process: write the entries of ``jobs`` (model label, span), then
+    commit."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL synchronous_commit = off")
+        for label, span in jobs:
+            write_span(cursor, apps.get_model(label), span)
+    connections.close_all()
+
+
+def build_index(definition: str) -> None:
+    """In a thread, on its own connection: build one index."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SET maintenance_work_mem = '512MB'")
+            cursor.execute(definition.replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS", 1))
+    finally:
+        connection.close()
 
 
 # Keeping entries in step -----------------------------------------------------------------

@@ -116,6 +116,57 @@ def test_rebuild_writes_what_raw_writes_left_out(records):
     assert slugs("hydrogen") == ["kr-be-mou"]
 
 
+def written_entries() -> dict:
+    """Every entry by kind and record: its fields, each text as its set of lines (the order
+    of linked values is the database's), and on PostgreSQL its document's words with
+    their weights."""
+    found = {}
+    for entry in SearchEntry.objects.all():
+        fields = {
+            name: frozenset(value.split("\n")) if isinstance(value, str) else value
+            for name, value in vars(entry).items()
+            if name not in ("_state", "id", "document")
+        }
+        found[entry.kind, entry.record_id] = fields
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT e.kind, e.record_id, w.lexeme, w.weights FROM initiatives_searchentry e,"
+                " unnest(e.document) w"
+            )
+            for kind, record, word, weights in cursor.fetchall():
+                found[kind, record].setdefault("document", set()).add(
+                    (word, tuple(sorted(weights)))
+                )
+    return found
+
+
+def test_a_full_rebuild_writes_the_entries_that_writing_each_record_writes(regions):
+    # On PostgreSQL a full rebuild reads records by ranges and copies its entries in
+    # bulk; writing records by their keys is how saves write them.
+    for model in search_index.SPECS:
+        search_index.write(model, model._base_manager.values_list("pk", flat=True))
+    written = written_entries()
+    assert len(written) > 10
+    search_index.rebuild()
+    assert written_entries() == written
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="processes share committed rows")
+def test_a_rebuild_split_over_processes_writes_what_one_transaction_writes(records):
+    search_index.rebuild()
+    written = written_entries()
+    search_index.rebuild(workers=2)
+    assert written_entries() == written
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_indexes WHERE tablename = 'initiatives_searchentry'"
+            " AND indexdef LIKE '%% USING gin %%'"
+        )
+        assert cursor.fetchone() == (2,)
+
+
 def test_a_kind_filter_keeps_one_kind_and_counts_every_kind(records):
     results = search("startups", kind="agreement")
     assert {hit.kind for hit in results.hits} == {"agreement"}

@@ -687,6 +687,9 @@ class Command(BaseCommand):
         # bulk_create, COPY and raw deletes send no signals: write the search index and
         # tell the page cache here.
         out("Writing the search index…")
-        search_index.rebuild()
+        indexing = time.monotonic()
+        # Both cores: the records are committed, and nobody reads the index yet.
+        written = search_index.rebuild(workers=2)
+        out(f"  {written:,} search entries in {time.monotonic() - indexing:.1f}s")
         cache.bump_everything()
         out(f"Done in {time.monotonic() - started:.1f}s.")
