@@ -5,7 +5,9 @@ Client, as bench/latency.py loads the portal (DEBUG off, uncached, gunicorn's st
     .venv/bin/python bench/exports.py /en/meetings/?format=csv   # one address
     BENCH_PROFILE=1 .venv/bin/python bench/exports.py /en/support-cases/?format=csv
 
-Prints, per file: rows, seconds, rows/s, megabytes, queries and the process's peak
+Prints, per file: rows, seconds (and to the first records), rows/s, the same by this
+process's CPU time (which other work on a shared machine disturbs less than the wall
+clock; the rest is the database's), megabytes, queries and the process's peak
 resident memory. The response is consumed chunk by chunk, as a server sends it, so
 the memory figure is what a worker holds. ``BENCH_PROFILE`` prints cProfile's top
 lines (by own time) for each address instead.
@@ -44,14 +46,19 @@ def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def export(client: Client, url: str) -> tuple[int, int, int]:
-    """(rows, bytes, queries) of one export, its body read as a server would send it."""
+def export(client: Client, url: str) -> tuple[int, int, int, float]:
+    """(rows, bytes, queries, seconds to the first line of records) of one export, its
+    body read as a server would send it."""
     size = lines = 0
+    first = None
     workbook = io.BytesIO()
+    tick = time.perf_counter()
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
         chunks = response.streaming_content if response.streaming else [response.content]
         for chunk in chunks:
+            if first is None and size:  # the header is the first piece of a CSV
+                first = time.perf_counter() - tick
             size += len(chunk)
             lines += chunk.count(b"\n")
             if "xlsx" in url:
@@ -60,7 +67,7 @@ def export(client: Client, url: str) -> tuple[int, int, int]:
     if "xlsx" in url:
         lines = xlsx_rows(workbook)
     # A CSV line per record (a cell's own line breaks are rare in these collections).
-    return lines - 1, size, len(captured.captured_queries)
+    return lines - 1, size, len(captured.captured_queries), first or time.perf_counter() - tick
 
 
 def xlsx_rows(workbook: io.BytesIO) -> int:
@@ -72,12 +79,14 @@ def xlsx_rows(workbook: io.BytesIO) -> int:
 
 
 def measure(client: Client, url: str) -> None:
-    tick = time.perf_counter()
-    rows, size, queries = export(client, url)
-    seconds = time.perf_counter() - tick
+    tick, cpu = time.perf_counter(), time.process_time()
+    rows, size, queries, first = export(client, url)
+    seconds, cpu = time.perf_counter() - tick, time.process_time() - cpu
     rate = rows / seconds if rows > 0 else float("nan")
     print(
-        f"{url:34} {rows:>8} rows {seconds:7.2f} s {rate:>9,.0f} rows/s "
+        f"{url:34} {rows:>8} rows {seconds:7.2f} s (first rows {first:5.2f} s) "
+        f"{rate:>9,.0f} rows/s "
+        f"(Python's CPU {cpu:6.2f} s, {rows / cpu:>9,.0f} rows/s) "
         f"{size / 2**20:7.1f} MB {queries:>3} q  peak RSS {peak_rss_mib():6.0f} MiB",
         flush=True,
     )

@@ -30,6 +30,7 @@ seconds rather than minutes. ``tests/test_csv.py`` checks that every collection'
 table says what its serializer says, record by record.
 """
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -182,6 +183,10 @@ class Plan:
         self.values: dict[str, object] = {"tabular_pk": F("pk")}
         self.lists: dict[str, ListOf] = {}
         self.columns: list[tuple[str, callable]] = []
+        # Columns written into the compiled row function (``compiled``) rather than
+        # called: {column's position: (its expression, with "{}" fields for the values
+        # it needs, those values)}.
+        self.inline: dict[int, tuple[str, dict]] = {}
         self.titles: dict[str, object] = {}
         # Columns that are not plain text: "date" (a partial date), "number".
         self.column_kinds: dict[str, str] = {}
@@ -237,7 +242,7 @@ class Plan:
             alias = self.value(
                 name, first_of(self.model, source) if isinstance(source, tuple) else F(source)
             )
-            self.columns.append((name, lambda row, a=alias: cell(row[a])))
+            self.plain(name, alias)
         elif isinstance(serializer_field, PartialDateField):
             for part in ("", "_precision", "_inferred"):
                 self.value(f"{name}{part}", F(f"{name}{part}"))
@@ -253,10 +258,10 @@ class Plan:
         elif isinstance(serializer_field, RelatedKeyField):
             path = serializer_field.source.replace(".", "__")
             alias = self.value(name, public_key(self.model, path))
-            self.columns.append((name, lambda row, a=alias: cell(row[a])))
+            self.plain(name, alias)
             if self.readable:
                 alias = self.value(f"{name}_name", public_key(self.model, path, name=True))
-                self.columns.append((f"{name}_name", lambda row, a=alias: cell(row[a])))
+                self.plain(f"{name}_name", alias)
         elif isinstance(serializer_field, RelatedKeysField | serializers.ManyRelatedField):
             relation = serializer_field.source
             target = self.model._meta.get_field(relation).related_model
@@ -327,6 +332,19 @@ class Plan:
                 self.columns.append(
                     (f"{name}_label", lambda row, a=alias, c=labels: c.get(row[a], ""))
                 )
+                self.inline[len(self.columns) - 1] = (
+                    f"{{labels}}.get(row[{alias!r}], '')",
+                    {"labels": labels},
+                )
+
+    def plain(self, header: str, alias: str):
+        """A column of the value read as ``alias``, as ``cell`` writes it."""
+        self.columns.append((header, lambda row, a=alias: cell(row[a])))
+        # Most values are text, written as they are without a call.
+        self.inline[len(self.columns) - 1] = (
+            f"(v if (v := row[{alias!r}]).__class__ is str else {{cell}}(v))",
+            {"cell": cell},
+        )
 
     def child_value(self, child_model, child_field, source, *, name: bool = False):
         if source is not None:
@@ -347,6 +365,7 @@ class Plan:
             self.columns.append(
                 (header, lambda row, n=name, p=position: row["tabular_lists"][n][p])
             )
+            self.inline[len(self.columns) - 1] = (f"lists[{name!r}][{position}]", {})
 
     def address(self, kind):
         """The record's API or page address, from its key: reversed once, then filled in."""
@@ -394,15 +413,34 @@ class Plan:
         column then picks its own."""
         ids = [row["tabular_pk"] for row in chunk]
         lists = [(name, spec.read(ids), list(spec.values)) for name, spec in self.lists.items()]
-        columns = [column for _header, column in self.columns]
+        cells_of = self.compiled
         rows = []
         for row in chunk:
             pk = row["tabular_pk"]
-            row["tabular_lists"] = {
+            joined = row["tabular_lists"] = {
                 name: joined_columns(found.get(pk, ()), suffixes) for name, found, suffixes in lists
             }
-            rows.append([column(row) for column in columns])
+            rows.append(cells_of(row, joined))
         return rows
+
+    @functools.cached_property
+    def compiled(self):
+        """One function that makes a record's cells, written for this table: a call per
+        cell was most of the time of a CSV (bench/analysis.md), so the commonest
+        columns (a value, a list's column, a label) are expressions in its one list
+        display, and only the others are called. It makes what the columns make."""
+        names: dict[str, object] = {}
+        parts = []
+        for position, (_header, column) in enumerate(self.columns):
+            expression, values = self.inline.get(position, ("{column}(row)", {"column": column}))
+            fields = {}
+            for field_name, value in values.items():
+                fields[field_name] = f"_{field_name}_{position}"
+                names[fields[field_name]] = value
+            parts.append(expression.format(**fields))
+        source = "def cells_of(row, lists):\n    return [" + ", ".join(parts) + "]\n"
+        exec(compile(source, f"<{self.model.__name__} table>", "exec"), names)  # noqa: S102
+        return names["cells_of"]
 
 
 @contextmanager
@@ -423,6 +461,7 @@ def long_read(using: str):
     with transaction.atomic(using=using):
         with connections[using].cursor() as cursor:
             cursor.execute("SET LOCAL jit = off")
+            cursor.execute("SET LOCAL cursor_tuple_fraction = 1.0")
         yield
 
 
