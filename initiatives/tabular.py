@@ -146,14 +146,15 @@ PART_TITLES = {
 
 @dataclass
 class ListOf:
-    """A list read for a chunk of records at once: (record id, *values) rows."""
+    """A list read for a chunk of records at once: (record id, *values) rows, each
+    entry kept as the tuple of its values in the order of ``values``."""
 
     relation: str
     back: str  # the lookup from the listed rows to the record
     model: type
     values: dict[str, object] = field(default_factory=dict)
 
-    def read(self, ids) -> dict[int, list[dict]]:
+    def read(self, ids) -> dict[int, list[tuple]]:
         rows = self.model._default_manager.filter(**{f"{self.back}__in": one_of(ids)})
         back_field = self.back if "__" not in self.back else ""
         rows = rows.filter(visibility(self.model, back=back_field))
@@ -165,7 +166,7 @@ class ListOf:
         for parent, *cells in annotated.values_list(
             self.back, *(f"tabular_{name}" for name in names)
         ):
-            found[parent].append(dict(zip(names, cells, strict=True)))
+            found[parent].append(tuple(cells))
         return found
 
 
@@ -412,13 +413,13 @@ class Plan:
         all together (a list of several columns aligns its entries once), and each
         column then picks its own."""
         ids = [row["tabular_pk"] for row in chunk]
-        lists = [(name, spec.read(ids), list(spec.values)) for name, spec in self.lists.items()]
+        lists = [(name, spec.read(ids), len(spec.values)) for name, spec in self.lists.items()]
         cells_of = self.compiled
         rows = []
         for row in chunk:
             pk = row["tabular_pk"]
             joined = row["tabular_lists"] = {
-                name: joined_columns(found.get(pk, ()), suffixes) for name, found, suffixes in lists
+                name: joined_columns(found.get(pk, ()), width) for name, found, width in lists
             }
             rows.append(cells_of(row, joined))
         return rows
@@ -451,7 +452,11 @@ def long_read(using: str):
     PostgreSQL then runs the whole query before the first row is sent: one statement
     as long as the table is big, cut off by the web server's statement timeout
     (portal/wsgi.py), and nothing streamed until it ends. In a transaction the cursor
-    is an ordinary one: each chunk is a short ``FETCH``, planned to start fast. JIT
+    is an ordinary one, read a chunk per ``FETCH``: only the first waits for what the
+    plan does before its first row (a sort), the others are short. It is planned for
+    reading every row (``cursor_tuple_fraction``), as the query without a cursor is,
+    rather than for the first tenth, whose plan made a CSV of the agreements take 5.3
+    rather than 3.0 seconds. JIT
     compiling the records' query (its counts are subqueries of an estimated cost in
     the millions) took 2 of the 2.5 seconds of a CSV of 10,000 agreements, for a query
     that runs once (bench/analysis.md, "Exports at speed")."""
@@ -503,21 +508,19 @@ def has_korean_name(model) -> bool:
     return any(field.name == "name_ko" for field in model._meta.get_fields())
 
 
-def joined_columns(entries, suffixes: list[str]) -> list[str]:
-    """Every column of a list for one record (see ``joined_column``), in one pass."""
+def joined_columns(entries: list[tuple], width: int) -> list[str]:
+    """Every column of a list for one record, as ``joined_column`` writes each, in one
+    pass; an entry is the tuple of its ``width`` values."""
     if not entries:
-        return [""] * len(suffixes)
-    if len(suffixes) == 1:
-        (suffix,) = suffixes
-        return [joined(entry[suffix] for entry in entries)]
+        return [""] * width
+    if width == 1:
+        return [joined(entry[0] for entry in entries)]
     distinct = dict.fromkeys(
-        tuple(entry[s] for s in suffixes)
-        for entry in entries
-        if any(entry[s] not in (None, "") for s in suffixes)
+        entry for entry in entries if any(value not in (None, "") for value in entry)
     )
     return [
         JOIN.join("" if e[position] is None else str(e[position]) for e in distinct)
-        for position in range(len(suffixes))
+        for position in range(width)
     ]
 
 
