@@ -327,6 +327,13 @@ class Plan:
                     ),
                 )
             )
+            if type(serializer_field).to_representation is serializers.CharField.to_representation:
+                # Text, which the field writes as str() does: written as read.
+                self.inline[len(self.columns) - 1] = (
+                    f"('' if (v := row[{alias!r}]) is None else v if v.__class__ is str"
+                    f" else {{column}}(row))",
+                    {"column": self.columns[-1][1]},
+                )
             if self.readable and isinstance(serializer_field, serializers.ChoiceField):
                 # The labels in the reader's language, read now: rows are written later.
                 labels = {value: str(label) for value, label in serializer_field.choices.items()}
