@@ -463,10 +463,10 @@ def long_read(using: str):
     plan does before its first row (a sort), the others are short. It is planned for
     reading every row (``cursor_tuple_fraction``), as the query without a cursor is,
     rather than for the first tenth, whose plan made a CSV of the agreements take 5.3
-    rather than 3.0 seconds. JIT
-    compiling the records' query (its counts are subqueries of an estimated cost in
-    the millions) took 2 of the 2.5 seconds of a CSV of 10,000 agreements, for a query
-    that runs once (bench/analysis.md, "Exports at speed")."""
+    rather than 3.0 seconds. JIT compiling the records' query (its counts are
+    subqueries of an estimated cost in the millions) took 2 of its 2.5 seconds for
+    10,000 agreements, for a query that runs once (bench/analysis.md, "Exports at
+    speed"). Inside a transaction already open, the settings last until it ends."""
     if connections[using].vendor != "postgresql":
         yield
         return
