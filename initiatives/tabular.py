@@ -30,13 +30,15 @@ seconds rather than minutes. ``tests/test_csv.py`` checks that every collection'
 table says what its serializer says, record by record.
 """
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
-from django.db import connection
+from django.db import connection, connections, transaction
 from django.db.models import Case, F, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, NullIf
@@ -145,14 +147,15 @@ PART_TITLES = {
 
 @dataclass
 class ListOf:
-    """A list read for a chunk of records at once: (record id, *values) rows."""
+    """A list read for a chunk of records at once: (record id, *values) rows, each
+    entry kept as the tuple of its values in the order of ``values``."""
 
     relation: str
     back: str  # the lookup from the listed rows to the record
     model: type
     values: dict[str, object] = field(default_factory=dict)
 
-    def read(self, ids) -> dict[int, list[dict]]:
+    def read(self, ids) -> dict[int, list[tuple]]:
         rows = self.model._default_manager.filter(**{f"{self.back}__in": one_of(ids)})
         back_field = self.back if "__" not in self.back else ""
         rows = rows.filter(visibility(self.model, back=back_field))
@@ -164,7 +167,7 @@ class ListOf:
         for parent, *cells in annotated.values_list(
             self.back, *(f"tabular_{name}" for name in names)
         ):
-            found[parent].append(dict(zip(names, cells, strict=True)))
+            found[parent].append(tuple(cells))
         return found
 
 
@@ -182,6 +185,10 @@ class Plan:
         self.values: dict[str, object] = {"tabular_pk": F("pk")}
         self.lists: dict[str, ListOf] = {}
         self.columns: list[tuple[str, callable]] = []
+        # Columns written into the compiled row function (``compiled``) rather than
+        # called: {column's position: (its expression, with "{}" fields for the values
+        # it needs, those values)}.
+        self.inline: dict[int, tuple[str, dict]] = {}
         self.titles: dict[str, object] = {}
         # Columns that are not plain text: "date" (a partial date), "number".
         self.column_kinds: dict[str, str] = {}
@@ -237,7 +244,7 @@ class Plan:
             alias = self.value(
                 name, first_of(self.model, source) if isinstance(source, tuple) else F(source)
             )
-            self.columns.append((name, lambda row, a=alias: cell(row[a])))
+            self.plain(name, alias)
         elif isinstance(serializer_field, PartialDateField):
             for part in ("", "_precision", "_inferred"):
                 self.value(f"{name}{part}", F(f"{name}{part}"))
@@ -253,10 +260,10 @@ class Plan:
         elif isinstance(serializer_field, RelatedKeyField):
             path = serializer_field.source.replace(".", "__")
             alias = self.value(name, public_key(self.model, path))
-            self.columns.append((name, lambda row, a=alias: cell(row[a])))
+            self.plain(name, alias)
             if self.readable:
                 alias = self.value(f"{name}_name", public_key(self.model, path, name=True))
-                self.columns.append((f"{name}_name", lambda row, a=alias: cell(row[a])))
+                self.plain(f"{name}_name", alias)
         elif isinstance(serializer_field, RelatedKeysField | serializers.ManyRelatedField):
             relation = serializer_field.source
             target = self.model._meta.get_field(relation).related_model
@@ -321,11 +328,22 @@ class Plan:
                     ),
                 )
             )
+            if type(serializer_field).to_representation is serializers.CharField.to_representation:
+                # Text, which the field writes as str() does: written as read.
+                self.inline[len(self.columns) - 1] = (
+                    f"('' if (v := row[{alias!r}]) is None else v if v.__class__ is str"
+                    f" else {{column}}(row))",
+                    {"column": self.columns[-1][1]},
+                )
             if self.readable and isinstance(serializer_field, serializers.ChoiceField):
                 # The labels in the reader's language, read now: rows are written later.
                 labels = {value: str(label) for value, label in serializer_field.choices.items()}
                 self.columns.append(
                     (f"{name}_label", lambda row, a=alias, c=labels: c.get(row[a], ""))
+                )
+                self.inline[len(self.columns) - 1] = (
+                    f"{{labels}}.get(row[{alias!r}], '')",
+                    {"labels": labels},
                 )
             if self.readable and name == "city":
                 self.add_city_name(alias)
@@ -344,6 +362,15 @@ class Plan:
             )
         )
 
+    def plain(self, header: str, alias: str):
+        """A column of the value read as ``alias``, as ``cell`` writes it."""
+        self.columns.append((header, lambda row, a=alias: cell(row[a])))
+        # Most values are text, written as they are without a call.
+        self.inline[len(self.columns) - 1] = (
+            f"(v if (v := row[{alias!r}]).__class__ is str else {{cell}}(v))",
+            {"cell": cell},
+        )
+
     def child_value(self, child_model, child_field, source, *, name: bool = False):
         if source is not None:
             if isinstance(source, tuple):
@@ -358,16 +385,12 @@ class Plan:
         target = self.model._meta.get_field(relation).related_model
         self.lists[name] = ListOf(relation, back, target, values)
         suffixes = list(values)
-        for suffix in suffixes:
+        for position, suffix in enumerate(suffixes):
             header = f"{name}_{suffix}" if suffix else name
             self.columns.append(
-                (
-                    header,
-                    lambda row, n=name, s=suffix, all_=suffixes: joined_column(
-                        row["tabular_lists"][n], s, all_
-                    ),
-                )
+                (header, lambda row, n=name, p=position: row["tabular_lists"][n][p])
             )
+            self.inline[len(self.columns) - 1] = (f"lists[{name!r}][{position}]", {})
 
     def address(self, kind):
         """The record's API or page address, from its key: reversed once, then filled in."""
@@ -392,25 +415,83 @@ class Plan:
         return [header for header, _cell in self.columns]
 
     def rows(self, records) -> Iterator[list]:
-        """Each record's cells, in chunks of ``CHUNK_SIZE`` (each list one query)."""
-        values = records.prefetch_related(None).values(**self.values)
-        chunk = []
-        for row in values.iterator(chunk_size=CHUNK_SIZE):
-            chunk.append(row)
-            if len(chunk) == CHUNK_SIZE:
-                yield from self.laid_flat(chunk)
-                chunk = []
-        if chunk:
-            yield from self.laid_flat(chunk)
+        """Each record's cells, read in chunks of ``CHUNK_SIZE`` (each list one query)."""
+        for chunk in self.chunks(records):
+            yield from chunk
 
-    def laid_flat(self, chunk):
+    def chunks(self, records) -> Iterator[list[list]]:
+        """The records' cells, a list of rows per chunk: a writer takes a chunk at once."""
+        values = records.prefetch_related(None).values(**self.values)
+        with long_read(records.db):
+            chunk = []
+            for row in values.iterator(chunk_size=CHUNK_SIZE):
+                chunk.append(row)
+                if len(chunk) == CHUNK_SIZE:
+                    yield self.laid_flat(chunk)
+                    chunk = []
+            if chunk:
+                yield self.laid_flat(chunk)
+
+    def laid_flat(self, chunk) -> list[list]:
+        """The chunk's rows of cells. Each list's columns are joined once per record,
+        all together (a list of several columns aligns its entries once), and each
+        column then picks its own."""
         ids = [row["tabular_pk"] for row in chunk]
-        lists = {name: spec.read(ids) for name, spec in self.lists.items()}
+        lists = [(name, spec.read(ids), len(spec.values)) for name, spec in self.lists.items()]
+        cells_of = self.compiled
+        rows = []
         for row in chunk:
-            row["tabular_lists"] = {
-                name: found.get(row["tabular_pk"], []) for name, found in lists.items()
+            pk = row["tabular_pk"]
+            joined = row["tabular_lists"] = {
+                name: joined_columns(found.get(pk, ()), width) for name, found, width in lists
             }
-            yield [column(row) for _header, column in self.columns]
+            rows.append(cells_of(row, joined))
+        return rows
+
+    @functools.cached_property
+    def compiled(self):
+        """One function that makes a record's cells, written for this table: a call per
+        cell was most of the time of a CSV (bench/analysis.md), so the commonest
+        columns (a value, a list's column, a label) are expressions in its one list
+        display, and only the others are called. It makes what the columns make."""
+        names: dict[str, object] = {}
+        parts = []
+        for position, (_header, column) in enumerate(self.columns):
+            expression, values = self.inline.get(position, ("{column}(row)", {"column": column}))
+            fields = {}
+            for field_name, value in values.items():
+                fields[field_name] = f"_{field_name}_{position}"
+                names[fields[field_name]] = value
+            parts.append(expression.format(**fields))
+        source = "def cells_of(row, lists):\n    return [" + ", ".join(parts) + "]\n"
+        exec(compile(source, f"<{self.model.__name__} table>", "exec"), names)  # noqa: S102
+        return names["cells_of"]
+
+
+@contextmanager
+def long_read(using: str):
+    """On PostgreSQL, a transaction for the whole table, without JIT compilation.
+
+    Outside a transaction Django declares its server-side cursor ``WITH HOLD``, and
+    PostgreSQL then runs the whole query before the first row is sent: one statement
+    as long as the table is big, cut off by the web server's statement timeout
+    (portal/wsgi.py), and nothing streamed until it ends. In a transaction the cursor
+    is an ordinary one, read a chunk per ``FETCH``: only the first waits for what the
+    plan does before its first row (a sort), the others are short. It is planned for
+    reading every row (``cursor_tuple_fraction``), as the query without a cursor is,
+    rather than for the first tenth, whose plan made a CSV of the agreements take 5.3
+    rather than 3.0 seconds. JIT compiling the records' query (its counts are
+    subqueries of an estimated cost in the millions) took 2 of its 2.5 seconds for
+    10,000 agreements, for a query that runs once (bench/analysis.md, "Exports at
+    speed"). Inside a transaction already open, the settings last until it ends."""
+    if connections[using].vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(using=using):
+        with connections[using].cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+            cursor.execute("SET LOCAL cursor_tuple_fraction = 1.0")
+        yield
 
 
 def back_lookup(model, relation: str) -> str:
@@ -449,6 +530,22 @@ def name_of(model):
 
 def has_korean_name(model) -> bool:
     return any(field.name == "name_ko" for field in model._meta.get_fields())
+
+
+def joined_columns(entries: list[tuple], width: int) -> list[str]:
+    """Every column of a list for one record, as ``joined_column`` writes each, in one
+    pass; an entry is the tuple of its ``width`` values."""
+    if not entries:
+        return [""] * width
+    if width == 1:
+        return [joined(entry[0] for entry in entries)]
+    distinct = dict.fromkeys(
+        entry for entry in entries if any(value not in (None, "") for value in entry)
+    )
+    return [
+        JOIN.join("" if e[position] is None else str(e[position]) for e in distinct)
+        for position in range(width)
+    ]
 
 
 def joined_column(entries: list[dict], suffix: str, suffixes: list[str]) -> str:

@@ -11,7 +11,7 @@ from rest_framework import serializers
 
 from initiatives import tabular
 from initiatives.api.serializers import CountrySerializer, PartialDateField
-from initiatives.exports import FORMULA_STARTS, neutralise
+from initiatives.exports import FORMULA_STARTS, neutralise, neutralised
 from initiatives.models import Country, Ministry, SupportCase
 from initiatives.registry import COLLECTIONS
 from tests import factories
@@ -128,6 +128,57 @@ def test_korean_text_of_the_portal_data_round_trips(client, portal_data):
 )
 def test_formula_cells_are_neutralised(value, cell):
     assert neutralise(value) == cell
+
+
+NEUTRALISED = [
+    '=HYPERLINK("http://x")',
+    "+1+2",
+    "-2+3",
+    "@SUM(A1)",
+    "\tcmd",
+    "\rcmd",
+    "Plain name",
+    "2024-04",
+    None,
+    "",
+    "＝1+1",
+    "＋1",
+    "－1+2",
+    "＠SUM(A1)",
+    ";=cmd",
+    "a,=1",
+    "a; -2+3",
+    "a\t@SUM(A1)",
+    "first line\n=1+1",
+    "Seoul, Korea",
+    "Oh Young-joo; MSS",
+    " =1+1",
+    "-1250.50",
+    Decimal("-3.5"),
+    -7,
+    2500000,
+    True,
+    "x\x1f=1",
+    "a;  +b",
+    "  -",
+    "ok\n",
+]
+
+
+def test_a_record_is_written_as_its_cells_neutralised_one_by_one():
+    """The CSV checks a record's cells at once and neutralises them one by one only when
+    that check finds something: it must find every cell ``neutralise`` would change."""
+
+    def line(cells):
+        out = io.StringIO()
+        csv.writer(out).writerow(cells)
+        return out.getvalue()
+
+    records = [[value] for value in NEUTRALISED]
+    records += [["Plain name", value, 3] for value in NEUTRALISED]
+    records += [[value, other] for value in NEUTRALISED for other in NEUTRALISED]
+    for cells in records:
+        assert line(neutralised(cells)) == line([neutralise(v) for v in cells]), cells
 
 
 def test_no_separator_a_spreadsheet_may_split_at_leaves_a_formula_cell(client, db):

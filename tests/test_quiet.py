@@ -129,3 +129,26 @@ def test_a_draft_council_does_not_keep_an_agreement_active(agreements):
         c.slug == "draft-body"
         for c in outcome_of(Agreement.objects.for_list().get(slug="old-mou")).councils
     )
+
+
+def test_a_meeting_both_of_its_council_and_related_to_it_is_counted_once(db):
+    """The database counts an agreement's meetings as those of its councils plus those
+    related to it, less those that are both; its figures as its own plus its councils'
+    (a figure describes one record)."""
+    agreement = f.AgreementFactory(slug="counted-mou")
+    body = f.CouncilFactory(slug="counted-body", established_under=agreement)
+    draft_body = f.CouncilFactory(
+        slug="draft-body", established_under=agreement, is_published=False
+    )
+    both = f.MeetingFactory(slug="both", council=body)
+    both.related_agreements.add(agreement)
+    f.MeetingFactory(slug="of-the-council", council=body)
+    f.MeetingFactory(slug="of-a-draft-council", council=draft_body)
+    f.MeetingFactory(slug="related", council=None).related_agreements.add(agreement)
+    f.MetricFactory(slug="own-figure", about=agreement)
+    f.MetricFactory(slug="council-figure", about=body)
+    f.MetricFactory(slug="draft-council-figure", about=draft_body)
+    row = Agreement.objects.annotate(**outcome_counts()).get(slug="counted-mou")
+    outcome = outcome_of(Agreement.objects.for_list().get(slug="counted-mou"))
+    assert (row.n_meetings, row.n_figures) == (3, 2)
+    assert (row.n_meetings, row.n_figures) == (len(outcome.meetings), len(outcome.metrics))
