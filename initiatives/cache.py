@@ -209,8 +209,12 @@ class TablesRead:
         return self.wrapper.__exit__(*exc)
 
 
-def kept_until_tables_change(key: str, compute: Callable, timeout: int):
+def kept_until_tables_change(key: str, compute: Callable, timeout: int, *, may_lag: bool = True):
     """``compute()``'s result, kept under ``key`` until a table its queries read changes.
+
+    ``may_lag=False`` for what a page shows as the record's own text (a city's Korean
+    name), cheap to read again, which must follow an edit at once: it is computed here
+    as soon as a table it read changes.
 
     Once a table changes, a request still gets the figure it kept (an outdated one) at
     once, and the figure is computed afresh after the response (``refresh_after_response``),
@@ -234,7 +238,7 @@ def kept_until_tables_change(key: str, compute: Callable, timeout: int):
             for reader in _state_readers():  # a figure computed from this one reads its tables
                 reader.tables.update(versions)
             return value
-        if may_serve_outdated(versions, current):
+        if may_lag and may_serve_outdated(versions, current):
             _state.pending.setdefault(key, (compute, timeout))
             return value
     return keep(key, compute, timeout)

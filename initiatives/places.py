@@ -39,7 +39,7 @@ def korean_city_names() -> dict[tuple[str, str], str]:
     """The mapping, read once per request (and from the cache while the table is unchanged)."""
     names = getattr(_request, "names", None)
     if names is None:
-        names = kept_until_tables_change(KEY, read_names, KEPT_SECONDS)
+        names = kept_until_tables_change(KEY, read_names, KEPT_SECONDS, may_lag=False)
         if getattr(_request, "active", False):
             _request.names = names
     return names
