@@ -7,7 +7,7 @@ then the timed request. Where the figures are refreshed after the response
 (``X-Kept-Figures: stale``), the page is asked again every 0.2 s until they are
 current, which says how long the counts lag; then a last request, with everything kept.
 
-    source /work/helpers/env.sh kept_s1   # a copy of a seeded database: this writes
+    DATABASE_URL=postgres://…/copy_of_a_seeded_database   # this writes: use a copy
     .venv/bin/python bench/first_after_edit.py [--explain]
 
 Uncached pages (``PAGE_CACHE_SECONDS=0``) and the cache of REDIS_URL, with DEBUG off,

@@ -3,7 +3,7 @@ depth, and cursor pages far past where page numbers stop. Prints, per address, t
 median and p95 of uncached requests, the queries, and the EXPLAIN ANALYZE of the
 page's main query (its rows, not the count); bench/analysis.md quotes a run.
 
-    source /work/helpers/env.sh DB   # or any environment bench/latency.py runs in
+    DATABASE_URL=postgres://…/DB   # and the rest of the environment bench/latency.py runs in
     .venv/bin/python bench/keyset.py [samples]
 """
 
