@@ -76,6 +76,13 @@ def lang_attr(record) -> str:
     return format_html(' lang="{}"', "en") if shown_in_english(record) else ""
 
 
+@register.simple_tag(takes_context=True)
+def page_subject(context):
+    """The record, country or region the page is about (``{% page_subject as crumb %}``:
+    ``firstof ... as`` would keep its text, not the record)."""
+    return context.get("object") or context.get("country") or context.get("region")
+
+
 @register.simple_tag
 def other_name(record) -> str:
     """The record's name in the other language, in its own paragraph; nothing if unknown."""
