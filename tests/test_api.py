@@ -209,6 +209,16 @@ def test_unknown_record_or_page_is_a_404(client, portal_data, url):
     assert client.get(url).status_code == 404
 
 
+@pytest.mark.parametrize(
+    "url", ["/api/programs/a%0Ab/", "/api/no-such-collection/", "/api/agreements/%0A/x/"]
+)
+def test_any_other_address_under_the_api_is_a_json_404(client, db, url):
+    """A line break in the address included: schemathesis found one answered in HTML."""
+    response = client.get(url)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+
+
 def test_an_upper_case_country_code_moves_to_the_lower_case_address(client, portal_data):
     response = client.get("/api/countries/BE/")
     assert response.status_code == 301

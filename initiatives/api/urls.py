@@ -30,5 +30,6 @@ urlpatterns = [
     ),
     path("search/", SearchAPIView.as_view(), name="search"),
     path("", include(router.urls)),
-    re_path(r"^.*$", views.NotFoundView.as_view(), name="not-found"),
+    # Any other address, a line break in it included ("." stops at one).
+    re_path(r"^[\s\S]*$", views.NotFoundView.as_view(), name="not-found"),
 ]
