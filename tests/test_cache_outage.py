@@ -4,11 +4,9 @@ against real services behind a proxy, under load; this is the quick, in-process 
 """
 
 import socket
-import threading
 import time
 
 import pytest
-import redis
 from django.core.cache import cache
 from django.test import Client
 
@@ -17,6 +15,7 @@ from initiatives.models import Ministry
 from portal import redis_cache
 from tests import factories as f
 from tests.admin_forms import admin_url, form_data
+from tests.redis_commands import commands_sent
 
 pytestmark = pytest.mark.django_db
 
@@ -74,21 +73,6 @@ def test_pages_are_served_uncached_while_redis_is_out(request, settings, monkeyp
     # One failure opens the breaker: the other requests do not ask (or wait on) Redis at
     # all. (A second try is allowed if the requests outlast RETRY_AFTER on a slow machine.)
     assert 1 <= len(sent) <= 2, sent
-
-
-def commands_sent(monkeypatch) -> list:
-    """The commands this thread sends Redis from now on (not the page copies' listener)."""
-    sent = []
-    execute = redis.Redis.execute_command
-    thread = threading.get_ident()
-
-    def counted(self, *args, **options):
-        if threading.get_ident() == thread:
-            sent.append(args[0])
-        return execute(self, *args, **options)
-
-    monkeypatch.setattr(redis.Redis, "execute_command", counted)
-    return sent
 
 
 def test_the_breaker_leaves_redis_alone_then_tries_again(settings, hung_redis, monkeypatch):

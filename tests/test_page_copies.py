@@ -7,7 +7,6 @@ without Redis, except in CI (``REQUIRE_SERVICES``).
 """
 
 import os
-import threading
 import time
 from urllib.parse import urlsplit
 
@@ -22,6 +21,7 @@ from initiatives import page_copies
 from initiatives.models import Ministry
 from portal import redis_cache
 from tests import factories as f
+from tests.redis_commands import commands_sent
 
 pytestmark = pytest.mark.django_db
 
@@ -79,26 +79,11 @@ def ministry_url():
     return "/en/ministries/mss/"
 
 
-def redis_commands(monkeypatch) -> list:
-    """Every command this thread sends Redis from now on (the listener's are its own)."""
-    sent = []
-    execute = redis.Redis.execute_command
-    thread = threading.get_ident()
-
-    def counted(self, *args, **options):
-        if threading.get_ident() == thread:
-            sent.append(args[0])
-        return execute(self, *args, **options)
-
-    monkeypatch.setattr(redis.Redis, "execute_command", counted)
-    return sent
-
-
 def test_a_repeated_hit_is_served_without_asking_redis(ministry_url, monkeypatch):
     listening()
     client = Client()
     assert client.get(ministry_url)[page_cache.HIT_HEADER] == "miss"
-    sent = redis_commands(monkeypatch)
+    sent = commands_sent(monkeypatch)
     response = client.get(ministry_url)
     assert response.status_code == 200
     assert response[page_cache.HIT_HEADER] == "hit"
@@ -111,7 +96,7 @@ def test_a_hit_from_redis_is_one_round_trip(ministry_url, monkeypatch, settings)
     settings.LOCAL_PAGE_COPIES_BYTES = 0
     client = Client()
     assert client.get(ministry_url)[page_cache.HIT_HEADER] == "miss"
-    sent = redis_commands(monkeypatch)
+    sent = commands_sent(monkeypatch)
     response = client.get(ministry_url)
     assert response[page_cache.HIT_HEADER] == "hit"
     assert response["Last-Modified"]  # kept with the page, not asked for again
