@@ -42,6 +42,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
+from . import kept_files
 from .tabular import Plan
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -128,47 +129,77 @@ def taken(buffer: io.StringIO) -> str:
     return text
 
 
-def csv_response(request, records, serializer_class, name) -> StreamingHttpResponse:
+CSV = "text/csv; charset=utf-8"
+
+
+def csv_response(request, records, serializer_class, name, keep_at=None):
+    """The CSV, streamed as it is written; also kept at ``keep_at`` (kept_files) once sent."""
     plan = table_plan(request, records, serializer_class)
-    response = StreamingHttpResponse(
-        csv_rows(plan, records), content_type="text/csv; charset=utf-8"
-    )
+    chunks = csv_rows(plan, records)
+    if keep_at:
+        chunks = kept_files.kept_while_sent(chunks, keep_at)
+    response = StreamingHttpResponse(chunks, content_type=CSV)
     response["Content-Disposition"] = attachment(name, "csv")
     return response
 
 
-def xlsx_response(request, records, serializer_class, name) -> FileResponse:
+# The rows a worksheet holds in Excel (and LibreOffice), its header row included.
+SHEET_ROWS = 1_048_576
+
+
+def xlsx_response(request, records, serializer_class, name, keep_at=None) -> FileResponse:
     """The list as an Excel workbook, written row by row to a temporary file (openpyxl's
     write-only mode keeps no row in memory), then streamed from it.
 
     Every cell is text except numbers: a date stays "2024-04" (its cells are also
     formatted as text, so editing one keeps it so), and a text that begins with "=" is
-    a text cell, never a formula, so nothing in it needs neutralising.
+    a text cell, never a formula, so nothing in it needs neutralising. Past
+    ``SHEET_ROWS`` the rows go on in a second worksheet, with the header again, and so
+    on: Excel opens no sheet longer than that, and would drop the rest. The file is
+    kept at ``keep_at`` (kept_files) when that is given.
     """
     plan = table_plan(request, records, serializer_class)
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=sheet_title(name))
-    sheet.freeze_panes = "A2"
     bold = Font(bold=True)
-    header = []
-    for title in plan.headers(titled=titled()):
-        cell = WriteOnlyCell(sheet, value=clean_text(title))
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    headers = plan.headers()
-    kinds = [plan.column_kinds.get(h) for h in headers]
+    titles = [clean_text(title) for title in plan.headers(titled=titled())]
+    kinds = [plan.column_kinds.get(h) for h in plan.headers()]
+    sheets = 0
+    room = 0  # the rows left in the current sheet
     for cells in plan.rows(records):
+        if not room:
+            sheets += 1
+            sheet = new_sheet(workbook, name, sheets, titles, bold)
+            room = SHEET_ROWS - 1
         sheet.append(
             [xlsx_cell(sheet, value, kind) for value, kind in zip(cells, kinds, strict=True)]
         )
-    # FileResponse closes the file once it is sent, which deletes it.
-    file = tempfile.TemporaryFile()  # noqa: SIM115
-    workbook.save(file)
-    file.seek(0)
+        room -= 1
+    if not sheets:  # no record: the header alone
+        new_sheet(workbook, name, 1, titles, bold)
+    if keep_at:
+        file = kept_files.kept(keep_at, workbook.save)
+    else:
+        # FileResponse closes the file once it is sent, which deletes it.
+        file = tempfile.TemporaryFile()  # noqa: SIM115
+        workbook.save(file)
+        file.seek(0)
     response = FileResponse(file, content_type=XLSX)
     response["Content-Disposition"] = attachment(name, "xlsx")
     return response
+
+
+def new_sheet(workbook, name, number: int, titles: list[str], font):
+    """The workbook's next worksheet, its header row written and frozen."""
+    suffix = f" {number}" if number > 1 else ""
+    sheet = workbook.create_sheet(title=sheet_title(name, suffix))
+    sheet.freeze_panes = "A2"
+    header = []
+    for title in titles:
+        cell = WriteOnlyCell(sheet, value=title)
+        cell.font = font
+        header.append(cell)
+    sheet.append(header)
+    return sheet
 
 
 def xlsx_cell(sheet, value, kind):
@@ -193,9 +224,10 @@ def clean_text(text: str) -> str:
     return ILLEGAL_CHARACTERS_RE.sub("", str(text))
 
 
-def sheet_title(name) -> str:
-    """A worksheet title Excel accepts: at most 31 characters, none of []:*?/\\."""
-    return re.sub(r"[\[\]:*?/\\]", "", str(name))[:31] or "data"
+def sheet_title(name, suffix: str = "") -> str:
+    """A worksheet title Excel accepts: at most 31 characters, none of []:*?/\\; the
+    suffix (" 2") kept whole."""
+    return (re.sub(r"[\[\]:*?/\\]", "", str(name)) or "data")[: 31 - len(suffix)] + suffix
 
 
 def attachment(name, extension: str) -> str:
@@ -276,8 +308,13 @@ class CSVExportMixin:
             return HttpResponseBadRequest(problems, content_type="text/plain; charset=utf-8")
         records = filterset.qs.for_export()
         name = records.model._meta.verbose_name_plural
+        keep_at = kept_files.kept_path(request, records.model._meta.model_name, file_format)
+        if kept := kept_files.opened(keep_at):
+            response = FileResponse(kept, content_type=XLSX if file_format == "xlsx" else CSV)
+            response["Content-Disposition"] = attachment(name, file_format)
+            return response
         respond = xlsx_response if file_format == "xlsx" else csv_response
-        return respond(request, records, self.get_serializer_class(), name)
+        return respond(request, records, self.get_serializer_class(), name, keep_at)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

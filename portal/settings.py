@@ -320,6 +320,10 @@ KEEP_FIGURES = os.environ.get("KEEP_FIGURES", "1" if REDIS_URL or not PRODUCTION
 # (its refreshes failing, or no one asking since) is computed by the request itself.
 KEPT_REFRESH_IN_BACKGROUND = os.environ.get("KEPT_REFRESH_IN_BACKGROUND", "1") == "1"
 KEPT_MAX_STALE_SECONDS = int(os.environ.get("KEPT_MAX_STALE_SECONDS", "300"))
+# Where a whole collection's CSV and Excel files are kept until the data change
+# (initiatives/kept_files.py): a directory the web processes may write; empty turns
+# it off. Kept only where the figures are (KEEP_FIGURES).
+KEPT_FILES_DIR = os.environ.get("KEPT_FILES_DIR", str(BASE_DIR / "var" / "files"))
 # An agreement with no recorded activity (no council established, meeting held or
 # figure reported) for this many months is flagged as quiet.
 QUIET_AFTER_MONTHS = int(os.environ.get("QUIET_AFTER_MONTHS", "12"))

@@ -46,6 +46,14 @@ def refresh_kept_figures_in_the_request_thread():
     settings.KEPT_REFRESH_IN_BACKGROUND = False
 
 
+@pytest.fixture(scope="session", autouse=True)
+def kept_files_in_a_directory_of_the_run(tmp_path_factory):
+    """Whole-collection files are kept in this run's own directory, not the checkout's."""
+    from django.conf import settings
+
+    settings.KEPT_FILES_DIR = str(tmp_path_factory.mktemp("kept-files"))
+
+
 @pytest.fixture(scope="session")
 def live_server(request):
     """pytest-django's live server, with static files served as in production.

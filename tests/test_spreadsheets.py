@@ -13,7 +13,7 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import translation
 
-from initiatives import tabular
+from initiatives import exports, tabular
 from initiatives.registry import COLLECTIONS
 from tests import factories
 
@@ -169,6 +169,29 @@ def test_excel_text_that_looks_like_a_formula_is_a_text_cell(db):
     row = dict(zip(header, rows[1], strict=True))
     assert (row["name"].value, row["name"].data_type) == ("=1+1", "s")
     assert (row["acronym"].value, row["acronym"].data_type) == ("@SUM(1)", "s")
+
+
+def test_excel_rows_past_a_sheets_limit_go_on_in_the_next_sheet(portal_data, monkeypatch):
+    """Excel opens no worksheet past 1,048,576 rows: a longer list goes on in a second
+    sheet (here with the limit lowered to three rows, a header and two records)."""
+    monkeypatch.setattr(exports, "SHEET_ROWS", 3)
+    url = reverse("initiatives:agreement-list")
+    _header, records = read_csv(Client().get(url, {"format": "csv"}))
+    response = Client().get(url, {"format": "xlsx"})
+    assert response.status_code == 200
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    sheets = [list(sheet.iter_rows(values_only=True)) for sheet in workbook.worksheets]
+    assert len(sheets) == -(-len(records) // 2) > 1
+    assert [sheet.title for sheet in workbook.worksheets][:2] == ["agreements", "agreements 2"]
+    assert all(len(rows) <= 3 for rows in sheets)
+    assert len({rows[0] for rows in sheets}) == 1  # the same header on every sheet
+    slugs = [row[rows[0].index("slug")] for rows in sheets for row in rows[1:]]
+    assert slugs == [record["slug"] for record in records]
+
+
+def test_sheet_titles_keep_their_number_within_excels_31_characters():
+    assert exports.sheet_title("a" * 40, " 12") == "a" * 28 + " 12"
+    assert exports.sheet_title("[]:*?/\\", " 2") == "data 2"
 
 
 def test_excel_file_has_korean_headers_in_korean(portal_data):
