@@ -1,7 +1,7 @@
 """Uncached latency and queries per page, in process through Django's test Client.
 
 Run by bench/run (which sets up the database and the environment); writes
-bench/out/latency.json and bench/out/explain.txt for bench/report.py.
+latency.json and explain.txt in $BENCH_OUT (bench/out/scale-N) for bench/report.py.
 """
 
 import json
@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "bench" / "out"
+OUT = Path(os.environ.get("BENCH_OUT", ROOT / "bench" / "out"))
 SAMPLES = int(os.environ.get("BENCH_SAMPLES", "30"))
 # A page slower than this gets fewer samples, so one slow page cannot stall the run.
 SECONDS_PER_PAGE = float(os.environ.get("BENCH_SECONDS_PER_PAGE", "15"))
@@ -28,6 +28,7 @@ from django.db import DatabaseError, connection  # noqa: E402
 from django.http import QueryDict  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+from first_after_edit import edit, settled, stale  # noqa: E402
 
 # Loaded as gunicorn loads it: Django set up, the start-up heap frozen (portal/wsgi.py).
 import portal.wsgi  # noqa: E402, F401
@@ -39,6 +40,8 @@ from initiatives.models import (  # noqa: E402
     Ministry,
     Organization,
     Person,
+    Program,
+    Source,
     SupportCase,
 )
 
@@ -51,55 +54,65 @@ def a_synthetic(model, **filters) -> str:
     return record.slug if record else "missing"
 
 
-def pages() -> list[tuple[str, str]]:
-    """(group, URL) for every list with typical filters, detail pages, search, API, feeds."""
+def pages() -> list[tuple[str, str, type]]:
+    """(group, URL, the model whose table an edit touches) for every list with typical
+    filters, detail pages, search, countries and regions, API, feeds. The model is the
+    largest table the page counts, so the edit outdates its costliest kept figure."""
     ministry = a_synthetic(Ministry, country="kr")
     council = a_synthetic(Council, meetings__isnull=False)
     return [
-        ("list", "/en/"),
-        ("list", "/en/agreements/"),
-        ("list", "/en/agreements/?country=be"),
-        ("list", f"/en/agreements/?ministry={ministry}&date_from=2020"),
-        ("list", "/en/agreements/?kind=mou&status=in-force&sort=-signed_on"),
-        ("list", "/en/agreements/?page=200"),
-        ("list", "/en/meetings/"),
-        ("list", "/en/meetings/?date_from=2024"),
-        ("list", f"/en/meetings/?council={council}&format=online"),
-        ("list", "/en/meetings/?country=kr&date_from=2024-01&date_to=2024-06"),
-        ("list", "/en/support-cases/"),
-        ("list", "/en/support-cases/?country=de&status=resolved"),
-        ("list", "/en/support-cases/?sector=Cosmetics&sort=-name"),
-        ("list", "/en/councils/?country=kr&kind=consultative-body"),
-        ("list", "/en/ministries/?country=kr"),
-        ("list", "/en/organizations/?kind=mission"),
-        ("list", "/en/people/"),
-        ("list", "/en/programs/"),
-        ("list", "/en/sources/"),
-        ("list", "/en/countries/"),
-        ("detail", "/en/agreements/korea-belgium-sme-startup-mou-2026/"),
-        ("detail", f"/en/agreements/{a_synthetic(Agreement, councils__isnull=False)}/"),
-        ("detail", f"/en/meetings/{a_synthetic(Meeting, participants__isnull=False)}/"),
-        ("detail", f"/en/support-cases/{a_synthetic(SupportCase, council__isnull=False)}/"),
-        ("detail", f"/en/councils/{council}/"),
-        ("detail", f"/en/ministries/{ministry}/"),
-        ("detail", f"/en/organizations/{a_synthetic(Organization, kind='mission')}/"),
-        ("detail", f"/en/people/{a_synthetic(Person)}/"),
-        ("detail", "/en/sources/synthetic-data/"),
-        ("detail", "/en/countries/be/"),
-        ("detail", "/en/countries/kr/"),
-        ("search", "/en/search/?q=Belgium"),
-        ("search", "/en/search/?q=cosmetics"),
-        ("search", "/en/search/?q=Synthetic+Company+12"),
-        ("api", "/api/agreements/"),
-        ("api", "/api/agreements/?country=be"),
-        ("api", "/api/meetings/?date_from=2024"),
-        ("api", "/api/support-cases/?country=de"),
-        ("api", f"/api/agreements/{a_synthetic(Agreement)}/"),
-        ("api", "/api/countries/"),
-        ("feed", "/en/feeds/agreements/"),
-        ("feed", "/en/feeds/meetings/?country=kr"),
-        ("feed", "/en/feeds/meetings.ics"),
-        ("export", "/en/agreements/?country=be&format=csv"),
+        ("list", "/en/", Meeting),
+        ("list", "/en/agreements/", Agreement),
+        ("list", "/en/agreements/?country=be", Agreement),
+        ("list", f"/en/agreements/?ministry={ministry}&date_from=2020", Agreement),
+        ("list", "/en/agreements/?kind=mou&status=in-force&sort=-signed_on", Agreement),
+        ("list", "/en/agreements/?page=200", Agreement),
+        ("list", "/en/meetings/", Meeting),
+        ("list", "/en/meetings/?date_from=2024", Meeting),
+        ("list", "/en/meetings/?date_from=2024&sort=-date", Meeting),
+        ("list", f"/en/meetings/?council={council}&format=online", Meeting),
+        ("list", "/en/meetings/?country=kr&date_from=2024-01&date_to=2024-06", Meeting),
+        ("list", "/en/support-cases/", SupportCase),
+        ("list", "/en/support-cases/?country=de&status=resolved", SupportCase),
+        ("list", "/en/support-cases/?sector=Cosmetics&sort=-name", SupportCase),
+        ("list", "/en/councils/?country=kr&kind=consultative-body", Council),
+        ("list", "/en/ministries/?country=kr", Ministry),
+        ("list", "/en/organizations/?kind=mission", Organization),
+        ("list", "/en/people/", Person),
+        ("list", "/en/programs/", Program),
+        ("list", "/en/sources/", Source),
+        ("list", "/en/countries/", SupportCase),
+        ("list", "/en/regions/", SupportCase),
+        ("detail", "/en/agreements/korea-belgium-sme-startup-mou-2026/", Agreement),
+        ("detail", f"/en/agreements/{a_synthetic(Agreement, councils__isnull=False)}/", Agreement),
+        ("detail", f"/en/meetings/{a_synthetic(Meeting, participants__isnull=False)}/", Meeting),
+        (
+            "detail",
+            f"/en/support-cases/{a_synthetic(SupportCase, council__isnull=False)}/",
+            SupportCase,
+        ),
+        ("detail", f"/en/councils/{council}/", Meeting),
+        ("detail", f"/en/ministries/{ministry}/", Agreement),
+        ("detail", f"/en/organizations/{a_synthetic(Organization, kind='mission')}/", Council),
+        ("detail", f"/en/people/{a_synthetic(Person)}/", Meeting),
+        ("detail", "/en/sources/synthetic-data/", Meeting),
+        ("detail", "/en/countries/be/", SupportCase),
+        ("detail", "/en/countries/kr/", SupportCase),
+        ("detail", "/en/regions/europe/", SupportCase),
+        ("search", "/en/search/?q=Belgium", SupportCase),
+        ("search", "/en/search/?q=cosmetics", SupportCase),
+        ("search", "/en/search/?q=Synthetic+Company+12", SupportCase),
+        ("api", "/api/agreements/", Agreement),
+        ("api", "/api/agreements/?country=be", Agreement),
+        ("api", "/api/meetings/?date_from=2024", Meeting),
+        ("api", "/api/meetings/?page=50", Meeting),
+        ("api", "/api/support-cases/?country=de", SupportCase),
+        ("api", f"/api/agreements/{a_synthetic(Agreement)}/", Agreement),
+        ("api", "/api/countries/", SupportCase),
+        ("feed", "/en/feeds/agreements/", Agreement),
+        ("feed", "/en/feeds/meetings/?country=kr", Meeting),
+        ("feed", "/en/feeds/meetings.ics", Meeting),
+        ("export", "/en/agreements/?country=be&format=csv", Agreement),
     ]
 
 
@@ -108,9 +121,9 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-def measure(client: Client, url: str) -> dict:
+def measure(client: Client, url: str, model) -> dict:
     # The first request finds nothing kept (facet counts, counts per country): as the
-    # first visitor after an edit to the tables a page counts does.
+    # first visitor after the cache is emptied.
     cache.clear()
     tick = time.perf_counter()
     with CaptureQueriesContext(connection) as captured:
@@ -131,6 +144,7 @@ def measure(client: Client, url: str) -> dict:
     if response.status_code >= 500 or first_ms > TOO_SLOW_MS:
         first_ms = round(first_ms, 1)
         return result | {"samples": 1, "median_ms": first_ms, "p95_ms": first_ms}
+    settled(client, url)  # the first request's figures, should it have served some outdated
     timings = []
     started = time.monotonic()
     while len(timings) < SAMPLES and (
@@ -145,6 +159,27 @@ def measure(client: Client, url: str) -> dict:
         "samples": len(timings),
         "median_ms": round(statistics.median(timings), 1),
         "p95_ms": round(percentile(timings, 0.95), 1),
+        **after_an_edit(client, url, model),
+    }
+
+
+def after_an_edit(client: Client, url: str, model) -> dict:
+    """The first request after an editor saves a record of ``model``: its time, whether
+    it served kept figures while they are refreshed, and how long until they are current
+    (the page is asked again every 0.2 s meanwhile, as bench/first_after_edit.py does)."""
+    edit(model)
+    tick = time.perf_counter()
+    response = client.get(url)
+    if response.streaming:
+        b"".join(response)
+    after_edit_ms = (time.perf_counter() - tick) * 1000
+    outdated = stale(response)
+    lag = round(settled(client, url)[1], 1) if outdated else None
+    return {
+        "edited": model._meta.db_table,
+        "after_edit_ms": round(after_edit_ms, 1),
+        "after_edit_outdated": outdated,
+        "current_after_s": lag,
     }
 
 
@@ -208,12 +243,15 @@ def explain(sql: str) -> str:
 
 
 def main():
-    OUT.mkdir(exist_ok=True)
+    OUT.mkdir(parents=True, exist_ok=True)
     if os.environ.get("BENCH_REUSE_LATENCY"):  # only the EXPLAINs, from the last run's pages
         results = json.loads((OUT / "latency.json").read_text())
     else:
         client = Client(raise_request_exception=False, SERVER_NAME="127.0.0.1")
-        results = [report(group, {"group": group} | measure(client, url)) for group, url in pages()]
+        results = [
+            report(group, {"group": group} | measure(client, url, model))
+            for group, url, model in pages()
+        ]
         (OUT / "latency.json").write_text(json.dumps(results, indent=2))
     with (OUT / "explain.txt").open("w") as out:
         out.write("### The lists' main queries\n\n")
@@ -227,9 +265,12 @@ def main():
 
 
 def report(group: str, result: dict) -> dict:
+    after = result.get("after_edit_ms", "-")
+    if result.get("after_edit_outdated"):
+        after = f"{after} (current after {result['current_after_s']} s)"
     print(
         f"{group:7} {result.get('median_ms', '-'):>8} {result.get('p95_ms', '-'):>8} ms "
-        f"(first {result.get('first_ms', '-'):>7}) "
+        f"(first {result.get('first_ms', '-'):>7}, after an edit {after}) "
         f"{result.get('queries', '-'):>4} q  {result['status']}  {result['url']}",
         flush=True,
     )
