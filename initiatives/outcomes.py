@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db.models import (
     BooleanField,
     Case,
+    Exists,
     F,
     Func,
     IntegerField,
@@ -138,14 +139,22 @@ def recent(path: str, since: datetime.date) -> Q:
 
 
 def any_public(condition_of) -> Q:
-    """Agreements with a public row along any activity path that meets ``condition_of(path)``."""
+    """Agreements with a public row along any activity path that meets ``condition_of(path)``.
+
+    A path through other tables is a correlated ``EXISTS``, which follows the indexes
+    from the agreement. As ``pk IN (agreements with such a row)`` it was one list of
+    every such agreement; past the memory PostgreSQL gives a hash of it (the meetings'
+    884,000 rows at scale 10) the list was read through for each agreement, and a CSV of
+    all agreements passed the statement timeout (bench/analysis.md, "Scale 10")."""
     return functools.reduce(
         operator.or_,
         (
             Q(
-                pk__in=Agreement.objects.filter(
-                    condition_of(path) & path_visibility(Agreement, path)
-                ).values("pk")
+                Exists(
+                    Agreement.objects.filter(
+                        Q(pk=OuterRef("pk")) & condition_of(path) & path_visibility(Agreement, path)
+                    )
+                )
             )
             if "__" in path
             else condition_of(path)

@@ -211,8 +211,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["OPTIONS"]["connect_timeout"] = int(
         os.environ.get("DATABASE_CONNECT_TIMEOUT", "3")
     )
+    # No JIT compilation: the portal's queries read a page of rows, and at scale 10
+    # PostgreSQL's cost estimates for their counts (subqueries over a million rows it
+    # never reads) passed its JIT thresholds, so a 5 ms page of the agreements API spent
+    # 4 seconds compiling (bench/analysis.md, "Scale 10").
+    server_settings = ["-c jit=off"]
     if statement_timeout := int(os.environ.get("DATABASE_STATEMENT_TIMEOUT", "0")):
-        DATABASES["default"]["OPTIONS"]["options"] = f"-c statement_timeout={statement_timeout}"
+        server_settings.append(f"-c statement_timeout={statement_timeout}")
+    DATABASES["default"]["OPTIONS"]["options"] = " ".join(server_settings)
 # How long /healthz waits for the database before it answers 503 (seconds).
 HEALTH_TIMEOUT = float(os.environ.get("HEALTH_TIMEOUT", "1.5"))
 

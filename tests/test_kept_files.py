@@ -7,6 +7,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from initiatives import kept_files
 from initiatives.models import Agreement
 
 
@@ -74,11 +75,17 @@ def test_each_language_has_its_own_kept_file(portal_data, kept_dir):
     assert [name.split("-")[1] for name in kept(kept_dir)] == ["en", "ko"]
 
 
-def test_a_file_stopped_half_way_is_not_kept(portal_data, kept_dir):
-    response = Client().get(reverse("initiatives:agreement-list"), {"format": "csv"})
-    next(iter(response.streaming_content))  # the header; then the reader leaves
-    response.close()
-    assert kept(kept_dir) == []  # neither the file nor its part written
+def test_a_file_stopped_half_way_is_not_kept(tmp_path):
+    path = tmp_path / "files" / "agreement-en-site-1.csv"
+    chunks = kept_files.kept_while_sent(iter(["header\n", "row\n", "row\n"]), path)
+    assert next(chunks) == "header\n"
+    chunks.close()  # the reader left: the server closes the response
+    assert list(path.parent.iterdir()) == []  # neither the file nor its part written
+    assert list(kept_files.kept_while_sent(iter(["header\n", "row\n"]), path)) == [
+        "header\n",
+        "row\n",
+    ]
+    assert path.read_text() == "header\nrow\n"
 
 
 def test_signed_in_readers_get_the_file_written_for_them(portal_data, kept_dir):

@@ -3,10 +3,11 @@ source's citations, search totals and the calendar. Each cap is a module constan
 made small here."""
 
 import pytest
+from django.db import connection, transaction
 from django.urls import reverse
 
 from initiatives import facets, feeds, search
-from initiatives.models import evidence
+from initiatives.models import Source, evidence
 from initiatives.views import countries, lists, records
 from tests.factories import MeetingFactory, SourceFactory
 
@@ -99,9 +100,33 @@ def test_a_source_page_lists_its_first_citations(client, meetings, monkeypatch):
     assert "Only the first 3 citations of this source are listed" in response.text
 
 
+def test_reading_a_sources_citations_leaves_the_planner_as_it_was(meetings):
+    """The citations are planned with the joins in written order (PostgreSQL), and
+    the setting is put back within the transaction the page runs in."""
+    source = SourceFactory(slug="mss-press-release")
+    with transaction.atomic(), connection.cursor() as cursor:
+        assert len(Source.objects.citations_of(source)) == 7
+        if connection.vendor == "postgresql":
+            cursor.execute("SHOW join_collapse_limit")
+            assert cursor.fetchone() == ("8",)
+
+
 def test_the_source_list_counts_citations(client, meetings):
     response = client.get(reverse("initiatives:source-list"))
     assert [s.citation_count for s in response.context["object_list"]] == [7]
+
+
+def test_source_citation_counts_are_kept_leave_out_drafts_and_follow_an_edit(client, meetings):
+    url = reverse("initiatives:source-list")
+    client.get(url)
+    meetings[0].is_published = False  # a cited record becomes a draft
+    meetings[0].save()
+    outdated = client.get(url)  # served as kept, refreshed after the response
+    assert [s.citation_count for s in outdated.context["object_list"]] == [7]
+    assert outdated["X-Kept-Figures"] == "stale"
+    response = client.get(url)
+    assert [s.citation_count for s in response.context["object_list"]] == [6]
+    assert not response.has_header("X-Kept-Figures")
 
 
 def test_search_totals_are_capped(client, meetings, monkeypatch):

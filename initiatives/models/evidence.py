@@ -1,8 +1,10 @@
 """The evidence behind every public fact: source documents, the quotes taken from them
 (citations), other names (aliases) and the figures sources report (metrics)."""
 
+from contextlib import contextmanager
+
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models, transaction
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -37,25 +39,63 @@ def count_of(citations):
     return models.functions.Coalesce(models.Subquery(counted), 0)
 
 
+@contextmanager
+def joins_in_written_order(using: str):
+    """On PostgreSQL, the planner joins tables in the order the query names them
+    (``join_collapse_limit = 1``) rather than searching all orders, until the block
+    ends: in a transaction of its own, or in the one open, then set back."""
+    if connections[using].vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(using=using), connections[using].cursor() as cursor:
+        cursor.execute(
+            "SELECT current_setting('join_collapse_limit'), "
+            "set_config('join_collapse_limit', '1', true)"
+        )
+        before, _now = cursor.fetchone()
+        try:
+            yield
+        finally:
+            cursor.execute("SELECT set_config('join_collapse_limit', %s, true)", [before])
+
+
+def public_citation_counts() -> dict[int, int]:
+    """{source's key: its number of public citations}, for sources with any.
+
+    Counted as all of a source's citations less those of the few hidden records, kind
+    by kind: each count is an index scan, where checking every citation's record would
+    read hundreds of thousands of rows for a large source."""
+    citations = Citation.objects.filter(source=models.OuterRef("pk"))
+    public = count_of(citations)
+    for name, model in Citation.arc_targets():
+        public -= count_of(citations.filter(**{f"{name}__in": model.objects.hidden().values("pk")}))
+    counted = Source._default_manager.order_by().annotate(n=public).filter(n__gt=0)
+    return dict(counted.values_list("pk", "n"))
+
+
 class SourceQuerySet(RecordQuerySet):
     def with_citation_counts(self):
         """Each source's number of public citations (a record or a figure that is a
         draft does not count), as ``citation_count``.
 
-        Counted as all of the source's citations less those of the few hidden records,
-        kind by kind: each count is an index scan, where checking every citation's
-        record would read hundreds of thousands of rows for a large source."""
-        citations = Citation.objects.filter(source=models.OuterRef("pk"))
-        hidden = [
-            citations.filter(**{f"{name}__in": model.objects.hidden().values("pk")})
-            for name, model in Citation.arc_targets()
-        ]
-        public = count_of(citations)
-        for rows in hidden:
-            public -= count_of(rows)
-        # Counting drops the default ordering: keep it explicitly.
+        The counts are a kept figure (``cache.kept_until_tables_change``), and the query
+        takes each source's as a constant: counting reads every citation of a source,
+        which took 0.34 s for the 340,900 of the largest at scale 1, ten times that at
+        scale 10 (bench/analysis.md, "Scale 10"), on a page that shows a few sources."""
+        from ..cache import kept_until_tables_change
+        from ..facets import FACET_CACHE_SECONDS
+
+        counts = kept_until_tables_change(
+            "source-citation-counts", public_citation_counts, FACET_CACHE_SECONDS
+        )
+        count = models.Case(
+            *(models.When(pk=pk, then=models.Value(n)) for pk, n in sorted(counts.items())),
+            default=models.Value(0),
+            output_field=models.IntegerField(),
+        )
+        # Annotating keeps the default ordering only if it is given again.
         ordering = self.query.order_by or self.model._meta.ordering
-        return self.annotate(citation_count=public).order_by(*ordering)
+        return self.annotate(citation_count=count).order_by(*ordering)
 
     def for_list(self):
         return self.with_citation_counts()
@@ -70,16 +110,20 @@ class SourceQuerySet(RecordQuerySet):
 
         The records are fetched by kind (one query for each kind cited) rather than
         joined: planning a join of the citations to nine kinds of record and to the
-        subjects of figures took PostgreSQL longer than the page allows.
+        subjects of figures took PostgreSQL longer than the page allows. Which citations
+        are public still takes those joins (16 of them), and PostgreSQL spent 140 ms
+        choosing their order (its search for the best of them); they are written in
+        the order to run them (the citations first, then each record by its key), so
+        it keeps that order: 7 ms (bench/analysis.md, "Scale 10").
         """
-        found = list(
+        public = (
             Citation.objects.published()
             .filter(source=source)
             .order_by("pk")
-            .only("pk", "quote", "supports", "source", *(f"{name}_id" for name in Citation.arc))[
-                : CITATION_LIMIT + 1
-            ]
+            .only("pk", "quote", "supports", "source", *(f"{name}_id" for name in Citation.arc))
         )
+        with joins_in_written_order(public.db):
+            found = list(public[: CITATION_LIMIT + 1])
         for citation in found:
             citation.source = source
         models.prefetch_related_objects(
