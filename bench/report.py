@@ -315,7 +315,6 @@ def targets(run: dict) -> list[str]:
     share = ratio(run)
     seed_seconds = run["seed"]["seconds"]
     workers = [m for sizes in run["worker_rss_mib"].values() for m in sizes]
-    workers += [e["peak_rss_mib"] for e in run["exports"]]
     exports = run["exports"]
     slowest_export = min(exports, key=lambda e: e["rows_per_second"]) if exports else None
 
@@ -349,10 +348,17 @@ def targets(run: dict) -> list[str]:
     rows += [
         f"| `seed_synthetic --scale {run['scale']}` < {TARGET_SEED_SECONDS} s | "
         f"{seed_seconds:.0f} s | {verdict(seed_seconds < TARGET_SEED_SECONDS)} |",
-        f"| memory per worker < {TARGET_WORKER_MIB} MiB | "
+        f"| memory per worker < {TARGET_WORKER_MIB} MiB | gunicorn workers after the loads: "
         + (f"largest {max(workers)} MiB" if workers else "not measured")
         + f" | {verdict(bool(workers) and max(workers) < TARGET_WORKER_MIB)} |",
     ]
+    if exports:
+        peak = max(e["peak_rss_mib"] for e in exports)
+        rows.append(
+            f"| … the process that wrote the exports | peak {peak} MiB (it also holds each "
+            "workbook whole, to count its rows) | "
+            f"{verdict(peak < TARGET_WORKER_MIB)} |"
+        )
     return rows
 
 
@@ -424,7 +430,7 @@ def growth_chart(runs: list[dict]) -> str:
         return label_width + plot_width * math.log10(ms / low) / math.log10(high / low)
 
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{label_width + plot_width + 20}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{label_width + plot_width + 50}" '
         f'height="{height}" font-family="sans-serif" font-size="10">',
         "<title>p95 per page at each scale (ms, logarithmic)</title>",
         '<rect width="100%" height="100%" fill="white"/>',
