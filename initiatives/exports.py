@@ -27,7 +27,6 @@ import csv
 import datetime
 import io
 import re
-import tempfile
 from decimal import Decimal
 from urllib.parse import quote
 
@@ -45,6 +44,7 @@ from openpyxl.styles import Font
 from . import kept_files
 from .tabular import Plan
 
+CSV = "text/csv; charset=utf-8"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The file formats a list answers with ``format=``, beside the meeting list's own
 # ``format`` filter (in person, online, hybrid).
@@ -129,9 +129,6 @@ def taken(buffer: io.StringIO) -> str:
     return text
 
 
-CSV = "text/csv; charset=utf-8"
-
-
 def csv_response(request, records, serializer_class, name, keep_at=None):
     """The CSV, streamed as it is written; also kept at ``keep_at`` (kept_files) once sent."""
     plan = table_plan(request, records, serializer_class)
@@ -176,15 +173,13 @@ def xlsx_response(request, records, serializer_class, name, keep_at=None) -> Fil
         room -= 1
     if not sheets:  # no record: the header alone
         new_sheet(workbook, name, 1, titles, bold)
-    if keep_at:
-        file = kept_files.kept(keep_at, workbook.save)
-    else:
-        # FileResponse closes the file once it is sent, which deletes it.
-        file = tempfile.TemporaryFile()  # noqa: SIM115
-        workbook.save(file)
-        file.seek(0)
-    response = FileResponse(file, content_type=XLSX)
-    response["Content-Disposition"] = attachment(name, "xlsx")
+    return file_response(kept_files.kept(keep_at, workbook.save), name, "xlsx")
+
+
+def file_response(file, name, file_format: str) -> FileResponse:
+    """The open ``file`` sent as the list's download; FileResponse closes it once sent."""
+    response = FileResponse(file, content_type=XLSX if file_format == "xlsx" else CSV)
+    response["Content-Disposition"] = attachment(name, file_format)
     return response
 
 
@@ -310,9 +305,7 @@ class CSVExportMixin:
         name = records.model._meta.verbose_name_plural
         keep_at = kept_files.kept_path(request, records.model._meta.model_name, file_format)
         if kept := kept_files.opened(keep_at):
-            response = FileResponse(kept, content_type=XLSX if file_format == "xlsx" else CSV)
-            response["Content-Disposition"] = attachment(name, file_format)
-            return response
+            return file_response(kept, name, file_format)
         respond = xlsx_response if file_format == "xlsx" else csv_response
         return respond(request, records, self.get_serializer_class(), name, keep_at)
 

@@ -89,11 +89,11 @@ def put(file, path: Path) -> None:
             older.unlink(missing_ok=True)
 
 
-def kept(path: Path, write):
+def kept(path: Path | None, write):
     """The file ``write(file)`` writes, kept at ``path`` and open for reading (opened
-    before it is renamed, so a newer version kept meanwhile cannot take it away); in a
-    temporary file that is deleted once closed, if it cannot be kept."""
-    file = writing(path)
+    before it is renamed, so a newer version kept meanwhile cannot take it away); with
+    no ``path``, or one that cannot be kept, in a temporary file deleted once closed."""
+    file = writing(path) if path else None
     if file is None:
         file = tempfile.TemporaryFile()  # noqa: SIM115  (the response closes it)
         write(file)
